@@ -1,0 +1,55 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class OcoyaApi implements ICredentialType {
+	name = 'ocoyaApi';
+
+	displayName = 'Ocoya API';
+
+	icon: Icon = 'file:ocoya.svg';
+
+	documentationUrl = 'https://docs.ocoya.com';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'In Ocoya, open Settings → API from the account menu and select Create token. Only brand owners and admins can create tokens.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://app.ocoya.com/api/_public/v1',
+			description:
+				'Leave as is for Ocoya itself. Change it only for a proxy or a local test server. The key is sent over plain http only to localhost.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-API-Key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/me',
+			method: 'GET',
+		},
+	};
+}

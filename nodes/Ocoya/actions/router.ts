@@ -1,0 +1,70 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { OcoyaClient } from '../transport';
+import * as campaign from './campaign/Campaign.resource';
+
+type OperationExecute = (
+	this: IExecuteFunctions,
+	client: OcoyaClient,
+	itemIndex: number,
+) => Promise<INodeExecutionData[]>;
+
+const operations: Record<string, Record<string, OperationExecute>> = {
+	campaign: { create: campaign.create.execute },
+};
+
+/**
+ * Items go out one at a time: Ocoya allows 60 requests a minute, so concurrency would only
+ * provoke 429s, and sequential sending lets one reply's rate-limit headers pace the next request.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const returnData: INodeExecutionData[] = [];
+	let client: OcoyaClient | undefined;
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const resource = this.getNodeParameter('resource', itemIndex) as string;
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			const execute = operations[resource]?.[operation];
+			if (execute === undefined) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operation}" on "${resource}" is not supported`,
+					{ itemIndex },
+				);
+			}
+			client ??= await OcoyaClient.create(this);
+			returnData.push(...(await execute.call(this, client, itemIndex)));
+		} catch (error) {
+			if (!this.continueOnFail()) {
+				throw withItemIndex(this, error, itemIndex);
+			}
+			returnData.push({ json: errorItem(error), pairedItem: { item: itemIndex } });
+		}
+	}
+	return [returnData];
+}
+
+function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+function errorItem(error: unknown): IDataObject {
+	if (error instanceof NodeApiError) {
+		return {
+			error: error.message,
+			description: error.description ?? undefined,
+			httpCode: error.httpCode ?? undefined,
+		};
+	}
+	if (error instanceof NodeOperationError) {
+		return { error: error.message, description: error.description ?? undefined };
+	}
+	return { error: error instanceof Error ? error.message : String(error) };
+}

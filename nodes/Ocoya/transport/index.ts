@@ -1,0 +1,293 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import {
+	backoffDelayMs,
+	RateLimitGate,
+	retryDelayAfter429Ms,
+	type ResponseHeaders,
+} from './rateLimit';
+
+export const CREDENTIAL_TYPE = 'ocoyaApi';
+
+export const DEFAULT_BASE_URL = 'https://app.ocoya.com/api/_public/v1';
+
+type OcoyaContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface OcoyaRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	itemIndex?: number;
+	/**
+	 * A create call is not idempotent: when a failure leaves it unknown whether Ocoya acted,
+	 * the error must say so and nothing may be retried.
+	 */
+	createsResource: boolean;
+	timeoutMs: number;
+	/** Longest this call may spend waiting for Ocoya's rate limit window, in milliseconds. */
+	maxRateLimitWaitMs: number;
+	/** When set, the whole call (waits and retries included) ends within this many milliseconds. */
+	totalTimeoutMs?: number;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Failures where the connection never carried the request, so sending it again cannot duplicate anything. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const AMBIGUOUS_STATUSES = new Set([500, 502, 503, 504]);
+
+const CONNECT_RETRY_DELAY_MS = 1000;
+
+const MAY_EXIST_HINT =
+	'The campaign may have been created; check Ocoya before retrying. The node does not retry this by itself because a second attempt could create a duplicate campaign.';
+
+/**
+ * The one door to Ocoya's API: base URL policy, authentication, rate-limit pacing, error mapping
+ * and redaction. One client serves one node execution (or one dropdown load) so that pacing
+ * learnt from one reply applies to the next request.
+ */
+export class OcoyaClient {
+	private readonly gate = new RateLimitGate();
+
+	private constructor(
+		private readonly context: OcoyaContext,
+		private readonly baseUrl: string,
+	) {}
+
+	static async create(context: OcoyaContext): Promise<OcoyaClient> {
+		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		return new OcoyaClient(context, checkedBaseUrl(context, credentials.baseUrl));
+	}
+
+	async request(request: OcoyaRequest): Promise<unknown> {
+		const start = Date.now();
+		const endBy = start + (request.totalTimeoutMs ?? Number.POSITIVE_INFINITY);
+		const waitDeadline = Math.min(start + request.maxRateLimitWaitMs, endBy);
+		let rateLimitedAttempts = 0;
+		let connectRetried = false;
+
+		for (;;) {
+			await this.waitFor(this.gate.waitMs(Date.now()), waitDeadline, request);
+
+			let response: IN8nHttpFullResponse;
+			try {
+				response = (await this.context.helpers.httpRequestWithAuthentication.call(
+					this.context,
+					CREDENTIAL_TYPE,
+					{
+						method: request.method,
+						url: `${this.baseUrl}${request.path}`,
+						qs: request.qs,
+						body: request.body,
+						json: true,
+						timeout: Math.max(1, Math.min(request.timeoutMs, endBy - Date.now())),
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+					},
+				)) as IN8nHttpFullResponse;
+			} catch (error) {
+				const code = errorCode(error);
+				if (code !== undefined && NOT_SENT_CODES.has(code) && !connectRetried) {
+					connectRetried = true;
+					await sleep(CONNECT_RETRY_DELAY_MS, this.cancelSignal());
+					continue;
+				}
+				throw this.transportError(error, code, request);
+			}
+
+			const headers = response.headers as ResponseHeaders;
+			this.gate.observe(headers, Date.now());
+
+			if (response.statusCode === 429) {
+				rateLimitedAttempts++;
+				const delayMs =
+					retryDelayAfter429Ms(headers, Date.now()) ?? backoffDelayMs(rateLimitedAttempts);
+				await this.waitFor(delayMs, waitDeadline, request);
+				continue;
+			}
+			if (response.statusCode >= 400) {
+				throw this.statusError(response, request);
+			}
+			return this.readBody(response, request);
+		}
+	}
+
+	private async waitFor(delayMs: number, deadline: number, request: OcoyaRequest): Promise<void> {
+		if (delayMs <= 0) return;
+		if (Date.now() + delayMs > deadline) {
+			const maxWaitSeconds = Math.round(request.maxRateLimitWaitMs / 1000);
+			throw new NodeApiError(
+				this.context.getNode(),
+				{ message: 'Rate limit wait exceeded', httpCode: '429' },
+				{
+					message: `Ocoya's rate limit did not clear within the Rate Limit: Max Wait option (${maxWaitSeconds} s)`,
+					description: `Ocoya allows 60 requests a minute per API key and asked to wait ${Math.ceil(delayMs / 1000)} s more. Nothing was created for this item: run it again later, or raise Rate Limit: Max Wait in the node's options.`,
+					httpCode: '429',
+					itemIndex: request.itemIndex,
+				},
+			);
+		}
+		await sleep(delayMs, this.cancelSignal());
+	}
+
+	private cancelSignal(): AbortSignal | undefined {
+		return 'getExecutionCancelSignal' in this.context
+			? this.context.getExecutionCancelSignal()
+			: undefined;
+	}
+
+	private readBody(response: IN8nHttpFullResponse, request: OcoyaRequest): unknown {
+		const body = response.body;
+		if (body !== null && typeof body === 'object') return body;
+		// Ocoya answers JSON; anything else means a proxy or an outage page stood in between.
+		throw new NodeApiError(
+			this.context.getNode(),
+			{ message: 'Unreadable reply', httpCode: String(response.statusCode) },
+			{
+				message: `Ocoya answered HTTP ${response.statusCode} with a reply that is not JSON`,
+				description: request.createsResource
+					? `Ocoya accepted the request but its reply could not be read. ${MAY_EXIST_HINT}`
+					: 'Check the Base URL in the Ocoya API credential.',
+				httpCode: String(response.statusCode),
+				itemIndex: request.itemIndex,
+			},
+		);
+	}
+
+	private statusError(response: IN8nHttpFullResponse, request: OcoyaRequest): NodeApiError {
+		const status = response.statusCode;
+		const ocoyaMessage = messageOf(response.body);
+		const summary = ocoyaMessage ?? STATUS_SUMMARIES[status] ?? `HTTP ${status}`;
+		return new NodeApiError(
+			this.context.getNode(),
+			{ message: summary, httpCode: String(status) },
+			{
+				message: `Ocoya returned HTTP ${status}: ${summary}`,
+				description: statusAdvice(status, request),
+				httpCode: String(status),
+				itemIndex: request.itemIndex,
+			},
+		);
+	}
+
+	/**
+	 * Built from the error code alone: the error n8n hands back keeps the request options,
+	 * and with them the API key header.
+	 */
+	private transportError(
+		error: unknown,
+		code: string | undefined,
+		request: OcoyaRequest,
+	): NodeApiError {
+		const cancelled = code === 'ERR_CANCELED';
+		const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+		const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+		const what = cancelled
+			? 'The request to Ocoya was cancelled'
+			: timedOut
+				? `Ocoya did not answer within the Timeout option (${request.timeoutMs} ms)`
+				: notSent
+					? `Could not connect to Ocoya at ${this.baseUrl} (${code})`
+					: `The connection to Ocoya failed (${code ?? redact(messageOf(error) ?? 'unknown error')})`;
+		let description: string;
+		if (notSent) {
+			description =
+				'Nothing was sent. Check the Base URL in the Ocoya API credential and the network between n8n and Ocoya.';
+		} else if (request.createsResource) {
+			description = MAY_EXIST_HINT;
+		} else {
+			description = 'Try again in a moment.';
+		}
+		return new NodeApiError(
+			this.context.getNode(),
+			{ message: what, code: code ?? null },
+			{ message: what, description, itemIndex: request.itemIndex },
+		);
+	}
+}
+
+const STATUS_SUMMARIES: Record<number, string> = {
+	400: 'Invalid request',
+	401: 'Missing API token.',
+	403: 'Invalid API token.',
+	404: 'Not found',
+	413: 'Request too large',
+	422: 'Request could not be processed',
+	500: 'Unknown error',
+	502: 'Bad gateway',
+	503: 'Service unavailable',
+	504: 'Gateway timeout',
+};
+
+function statusAdvice(status: number, request: OcoyaRequest): string {
+	if (status === 401 || status === 403) {
+		return 'Check the API key in the Ocoya API credential: it must be a current token from Ocoya › Settings › API.';
+	}
+	if (status === 404) {
+		return 'Check the workspace and the IDs chosen in the node: Ocoya does not know one of them.';
+	}
+	if (AMBIGUOUS_STATUSES.has(status) && request.createsResource) {
+		return MAY_EXIST_HINT;
+	}
+	if (status >= 500) {
+		return 'Ocoya could not handle the request. Try again in a moment.';
+	}
+	return 'Ocoya rejected the request as sent. Check the node parameters named in the message.';
+}
+
+/** Ocoya's error replies carry `{ message }`; a proxy's may be HTML or empty. */
+function messageOf(body: unknown): string | undefined {
+	if (body !== null && typeof body === 'object' && 'message' in body) {
+		const { message } = body as JsonObject;
+		if (typeof message === 'string' && message.trim() !== '') return message.trim();
+	}
+	return undefined;
+}
+
+function errorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+		const { code } = current as { code?: unknown };
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function redact(text: string): string {
+	return text.replace(/(x-api-key["':=\s]+)[^\s"',}]+/gi, '$1[redacted]');
+}
+
+function checkedBaseUrl(context: OcoyaContext, configured: unknown): string {
+	const raw = typeof configured === 'string' && configured.trim() !== '' ? configured.trim() : DEFAULT_BASE_URL;
+	let url: URL;
+	try {
+		url = new URL(raw);
+	} catch {
+		throw new NodeOperationError(context.getNode(), `The Base URL "${raw}" in the Ocoya API credential is not a valid URL`, {
+			description: `Use ${DEFAULT_BASE_URL} unless you go through a proxy.`,
+		});
+	}
+	const loopback = LOOPBACK_HOSTS.has(url.hostname);
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Refusing to send the Ocoya API key to ${url.origin}: the Base URL must use https`,
+			{
+				description:
+					'Plain http would expose the API key on the network. It is allowed only for localhost, 127.0.0.1 and ::1 (a local test server). Fix the Base URL in the Ocoya API credential.',
+			},
+		);
+	}
+	return raw.replace(/\/+$/, '');
+}
