@@ -1,0 +1,109 @@
+/** Runs the Ocoya node and credential through the harness against a stand-in. */
+import { inspect } from 'node:util';
+
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { OcoyaApi } from '../../credentials/OcoyaApi.credentials';
+import { Ocoya } from '../../nodes/Ocoya/Ocoya.node';
+import {
+	executeNode,
+	listSearch,
+	loadOptions,
+	type ExecuteNodeOptions,
+	type ExecuteNodeResult,
+	type MethodResult,
+} from '../harness';
+import type { StandIn } from '../stand-in';
+
+export const ocoyaNode = new Ocoya();
+export const ocoyaCredential = new OcoyaApi();
+
+export interface Target {
+	baseUrl: string;
+	apiKey: string;
+}
+
+export function credentialsFor(target: Target): ExecuteNodeOptions['credentials'] {
+	return { ocoyaApi: { apiKey: target.apiKey, baseUrl: target.baseUrl } };
+}
+
+/** Create-campaign parameters as the editor stores them, with a workspace picked by ID. */
+export function createParameters(overrides: INodeParameters = {}): INodeParameters {
+	return {
+		resource: 'campaign',
+		operation: 'create',
+		workspaceId: { __rl: true, mode: 'id', value: 'ws_standin_1' },
+		prompt: 'Summer launch campaign for our ecommerce analytics dashboard',
+		...overrides,
+	};
+}
+
+export async function runCreate(
+	target: Target | StandIn,
+	parameters: INodeParameters,
+	options: Partial<ExecuteNodeOptions> = {},
+): Promise<ExecuteNodeResult> {
+	return await executeNode({
+		nodeType: ocoyaNode,
+		credentialTypes: [ocoyaCredential],
+		credentials: credentialsFor(target),
+		parameters,
+		...options,
+	});
+}
+
+export async function runLoader(
+	target: Target,
+	method: string,
+	parameters: INodeParameters = createParameters(),
+): Promise<MethodResult<unknown>> {
+	return await loadOptions({
+		nodeType: ocoyaNode,
+		credentialTypes: [ocoyaCredential],
+		credentials: credentialsFor(target),
+		parameters,
+		method,
+	});
+}
+
+export async function runWorkspaceSearch(target: Target, filter?: string) {
+	return await listSearch({
+		nodeType: ocoyaNode,
+		credentialTypes: [ocoyaCredential],
+		credentials: credentialsFor(target),
+		parameters: createParameters(),
+		method: 'searchWorkspaces',
+		filter,
+	});
+}
+
+export function items(...json: Array<Record<string, unknown>>): INodeExecutionData[] {
+	return json.map((entry) => ({ json: entry as INodeExecutionData['json'] }));
+}
+
+/**
+ * Everything n8n could show or store about a result: output items, the error as thrown
+ * (hidden properties and its whole cause chain) and the engine's recorded copy.
+ */
+export function everythingVisible(result: ExecuteNodeResult | MethodResult<unknown>): string {
+	const parts: unknown[] = [];
+	if ('runData' in result) {
+		parts.push(result.outputs, result.runData, result.recordedError, result.run.data.resultData.error);
+		if (result.error) parts.push(result.error, result.error.message, result.error.description);
+	} else if (!result.ok) {
+		parts.push(result.error);
+	} else {
+		parts.push(result.result);
+	}
+	return parts
+		.map((part) => `${inspect(part, { depth: 12, showHidden: true, getters: true })}\n${safeJson(part)}`)
+		.join('\n');
+}
+
+function safeJson(value: unknown): string {
+	try {
+		return JSON.stringify(value) ?? '';
+	} catch {
+		return '';
+	}
+}
