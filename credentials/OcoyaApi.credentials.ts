@@ -11,7 +11,7 @@ export class OcoyaApi implements ICredentialType {
 
 	displayName = 'Ocoya API';
 
-	icon: Icon = 'file:ocoya.svg';
+	icon: Icon = { light: 'file:ocoya.svg', dark: 'file:ocoya.dark.svg' };
 
 	documentationUrl = 'https://docs.ocoya.com';
 

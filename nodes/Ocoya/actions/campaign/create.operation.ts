@@ -65,8 +65,10 @@ const TONES: INodePropertyOptions[] = [
 ];
 
 /** Bounds and defaults from the OpenAPI contract (spec/ocoya-create-campaign.openapi.yaml). */
-const DURATION = { min: 1, max: 30, fallback: 7 };
-const COUNT = { min: 3, max: 30, fallback: 5 };
+const DEFAULT_DURATION = 7;
+const DEFAULT_COUNT = 5;
+const DURATION = { min: 1, max: 30, fallback: DEFAULT_DURATION };
+const COUNT = { min: 3, max: 30, fallback: DEFAULT_COUNT };
 const PROMPT_MIN_LENGTH = 3;
 const MAX_REFERENCES = 3;
 
@@ -165,7 +167,7 @@ const properties: INodeProperties[] = [
 		name: FIELDS.count.name,
 		type: 'number',
 		typeOptions: { minValue: COUNT.min, maxValue: COUNT.max, numberPrecision: 0 },
-		default: COUNT.fallback,
+		default: DEFAULT_COUNT,
 		description: 'How many posts to generate, from 3 to 30',
 	},
 	{
@@ -173,7 +175,7 @@ const properties: INodeProperties[] = [
 		name: FIELDS.duration.name,
 		type: 'number',
 		typeOptions: { minValue: DURATION.min, maxValue: DURATION.max, numberPrecision: 0 },
-		default: DURATION.fallback,
+		default: DEFAULT_DURATION,
 		description: 'How many days the campaign runs, from 1 to 30',
 	},
 	{
