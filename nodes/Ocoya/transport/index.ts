@@ -197,20 +197,21 @@ export class OcoyaClient {
 			: timedOut
 				? `Ocoya did not answer within the Timeout option (${request.timeoutMs} ms)`
 				: notSent
-					? `Could not connect to Ocoya at ${this.baseUrl} (${code})`
-					: `The connection to Ocoya failed (${code ?? redact(messageOf(error) ?? 'unknown error')})`;
-		let description: string;
-		if (notSent) {
-			description =
-				'Nothing was sent. Check the Base URL in the Ocoya API credential and the network between n8n and Ocoya.';
-		} else if (request.createsResource) {
-			description = MAY_EXIST_HINT;
-		} else {
-			description = 'Try again in a moment.';
-		}
+					? `Could not connect to Ocoya at ${this.baseUrl}`
+					: 'The connection to Ocoya broke before its reply arrived';
+		const advice = notSent
+			? 'Nothing was sent. Check the Base URL in the Ocoya API credential and the network between n8n and Ocoya.'
+			: request.createsResource
+				? MAY_EXIST_HINT
+				: 'Try again in a moment.';
+		const detail = code ?? redact(messageOf(error) ?? 'unknown error');
+		// The code goes in the description: n8n replaces a message naming a Node.js error code with
+		// its own generic text, which for ECONNRESET even advises an immediate retry.
+		const description = `${advice} (${detail})`;
+		// No `code` in the response object: n8n would swap our message for its generic text for that code.
 		return new NodeApiError(
 			this.context.getNode(),
-			{ message: what, code: code ?? null },
+			{ message: what },
 			{ message: what, description, itemIndex: request.itemIndex },
 		);
 	}
