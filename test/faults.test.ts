@@ -104,7 +104,7 @@ const cases: FaultCase[] = [
 		faults: () => [{ ...rateLimited({ 'X-RateLimit-Reset': secondsFromNow(1) }), times: 'forever' }],
 		options: { rateLimitMaxWait: 3 },
 		requests: 3,
-		error: { message: /rate limit did not clear within the Rate Limit: Max Wait option/, description: /Nothing was created for this item/, httpCode: '429' },
+		error: { message: /^Ocoya's rate limit did not clear within the allowed wait of 3 s$/, description: /Nothing was created for this item.*raise Rate Limit: Max Wait/, httpCode: '429' },
 	},
 	{
 		name: '500',

@@ -125,13 +125,16 @@ export class OcoyaClient {
 	private async waitFor(delayMs: number, deadline: number, request: OcoyaRequest): Promise<void> {
 		if (delayMs <= 0) return;
 		if (Date.now() + delayMs > deadline) {
-			const maxWaitSeconds = Math.round(request.maxRateLimitWaitMs / 1000);
+			const allowedSeconds = Math.round(request.maxRateLimitWaitMs / 1000);
+			const advice = request.createsResource
+				? 'Nothing was created for this item (a rate-limited request is not processed): run it again later, or raise Rate Limit: Max Wait in the node’s options.'
+				: 'Try again in a minute, or enter the ID with an expression.';
 			throw new NodeApiError(
 				this.context.getNode(),
 				{ message: 'Rate limit wait exceeded', httpCode: '429' },
 				{
-					message: `Ocoya's rate limit did not clear within the Rate Limit: Max Wait option (${maxWaitSeconds} s)`,
-					description: `Ocoya allows 60 requests a minute per API key and asked to wait ${Math.ceil(delayMs / 1000)} s more. Nothing was created for this item: run it again later, or raise Rate Limit: Max Wait in the node's options.`,
+					message: `Ocoya's rate limit did not clear within the allowed wait of ${allowedSeconds} s`,
+					description: `Ocoya asked to wait ${Math.ceil(delayMs / 1000)} s more. It allows 60 requests a minute per API key. ${advice}`,
 					httpCode: '429',
 					itemIndex: request.itemIndex,
 				},
