@@ -1,0 +1,72 @@
+/** The Ocoya API credential: its header, its test request, and where the key may go. */
+import { NodeOperationError } from 'n8n-workflow';
+
+import { shutdownHarness, testCredential } from './harness';
+import { startStandIn, type StandIn } from './stand-in';
+import { createParameters, everythingVisible, ocoyaCredential, runCreate } from './support/ocoya';
+
+let standIn: StandIn;
+
+beforeAll(async () => {
+	standIn = await startStandIn();
+});
+afterEach(() => standIn.reset());
+afterAll(async () => {
+	await standIn.close();
+	await shutdownHarness();
+});
+
+describe('credential test (the "Test" button in n8n)', () => {
+	it('succeeds with a good key, through GET /me with the X-API-Key header', async () => {
+		const result = await testCredential(ocoyaCredential, { apiKey: standIn.apiKey, baseUrl: standIn.baseUrl });
+		expect(result.status).toBe('OK');
+		expect(standIn.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /me']);
+		expect(standIn.requests[0].headers['x-api-key']).toBe(standIn.apiKey);
+	});
+
+	it('tolerates a trailing slash in the Base URL', async () => {
+		const result = await testCredential(ocoyaCredential, { apiKey: standIn.apiKey, baseUrl: `${standIn.baseUrl}/` });
+		expect(result.status).toBe('OK');
+		expect(standIn.requests[0].path).toBe('/me');
+	});
+
+	it('fails with a wrong key, and says so', async () => {
+		const result = await testCredential(ocoyaCredential, { apiKey: 'wrong-key-abcdef', baseUrl: standIn.baseUrl });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/403|Forbidden|Invalid API token/i);
+		expect(standIn.requests).toHaveLength(1);
+	});
+
+	it('defaults to Ocoya’s public API', () => {
+		const baseUrl = ocoyaCredential.properties.find((property) => property.name === 'baseUrl');
+		expect(baseUrl?.default).toBe('https://app.ocoya.com/api/_public/v1');
+		const apiKey = ocoyaCredential.properties.find((property) => property.name === 'apiKey');
+		expect(apiKey?.typeOptions?.password).toBe(true);
+	});
+});
+
+describe('where the node sends the key', () => {
+	it.each([
+		'http://ocoya.example.com/api/_public/v1',
+		'http://ocoya-proxy.internal:8080/api/_public/v1',
+		'ftp://app.ocoya.com/api/_public/v1',
+	])('refuses %s before any request', async (baseUrl) => {
+		const result = await runCreate({ baseUrl, apiKey: standIn.apiKey }, createParameters());
+		expect(result.error).toBeInstanceOf(NodeOperationError);
+		expect(result.error?.message).toMatch(/^Refusing to send the Ocoya API key to .+: the Base URL must use https$/);
+		expect(result.error?.description).toMatch(/only for localhost, 127\.0\.0\.1 and ::1/);
+		expect(everythingVisible(result)).not.toContain(standIn.apiKey);
+	});
+
+	it('says so when the Base URL is not a URL at all', async () => {
+		const result = await runCreate({ baseUrl: 'app.ocoya.com/api', apiKey: standIn.apiKey }, createParameters());
+		expect(result.error?.message).toBe('The Base URL "app.ocoya.com/api" in the Ocoya API credential is not a valid URL');
+	});
+
+	it('allows plain http to localhost, for a local stand-in', async () => {
+		const local = standIn.baseUrl.replace('127.0.0.1', 'localhost');
+		const result = await runCreate({ baseUrl: local, apiKey: standIn.apiKey }, createParameters());
+		expect(result.error).toBeUndefined();
+		expect(standIn.campaignsCreated).toBe(1);
+	});
+});
