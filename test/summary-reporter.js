@@ -8,7 +8,8 @@ class SummaryReporter {
 		// A suite that fails to load has no failed tests of its own; count it so it cannot pass silently.
 		const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
 		const line = `${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
-		process.stdout.write(`\n${line}\n`);
+		// Written at exit so it stays the last line, after jest's own summary.
+		process.once('exit', () => process.stdout.write(`\n${line}\n`));
 	}
 }
 
