@@ -1,0 +1,78 @@
+/** Small shared helpers for the bench: timing, statistics, Markdown tables, input items. */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { INodeExecutionData } from 'n8n-workflow';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The prompt every contender sends for item i: unique per item, so duplicate creates are countable. */
+export function promptFor(i: number): string {
+	return `Campaign for lead ${i}`;
+}
+
+/** The same prompt as an n8n expression over the input item. */
+export const PROMPT_EXPRESSION = '=Campaign for lead {{ $json.i }}';
+
+export const WORKSPACE_ID = 'ws_standin_1';
+
+/** Input items `{ i: 0 }`, `{ i: 1 }`, …, which the prompt expression turns into unique prompts. */
+export function inputItems(count: number): INodeExecutionData[] {
+	return Array.from({ length: count }, (_, i) => ({ json: { i } }));
+}
+
+export function nowMs(): number {
+	return Number(process.hrtime.bigint()) / 1e6;
+}
+
+export function median(values: number[]): number {
+	if (values.length === 0) return Number.NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function fmt(value: number, digits = 0): string {
+	if (!Number.isFinite(value)) return 'n/a';
+	return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function ratio(value: number, digits = 2): string {
+	return Number.isFinite(value) ? `${fmt(value, digits)}×` : 'n/a';
+}
+
+export function table(headers: string[], rows: string[][]): string {
+	const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+	const align = headers.map((_, i) => (i === 0 ? '---' : '---:'));
+	return [line(headers), line(align), ...rows.map(line)].join('\n');
+}
+
+export function packageVersion(name: string, from: string = REPO_ROOT): string {
+	try {
+		const file = require.resolve(`${name}/package.json`, { paths: [from] });
+		return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+	} catch {
+		return 'not installed';
+	}
+}
+
+/** Rejects after `ms`, so a hung contender cannot hold the bench forever. */
+export async function withTimeout<T>(label: string, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+	const controller = new AbortController();
+	let timer: NodeJS.Timeout | undefined;
+	const expired = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => {
+			controller.abort();
+			reject(new Error(`${label} did not finish within ${ms} ms`));
+		}, ms);
+	});
+	try {
+		return await Promise.race([work(controller.signal), expired]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+export function log(message: string): void {
+	process.stderr.write(`[bench] ${message}\n`);
+}
