@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { shutdownHarness } from '../../test/harness';
+import { ensureN8nInstalled } from '../n8n-app';
 import { fmt, log, nowMs, packageVersion, REPO_ROOT } from './common';
 import { benchFootprint } from './footprint';
 import { loadHttpRequestNode } from './http-request-node';
@@ -50,7 +51,7 @@ const CAVEATS = [
 	'### Caveats',
 	'',
 	'- Both nodes run in the test harness (n8n-core’s `WorkflowExecute`, in-memory credentials), not in the n8n app: no database writes of run data, no execution hooks, no task runner. ' +
-		'The real app adds its own per-execution cost to both node rows (measured in n8n 2.41.1 for the issue: its engine alone ≈ 14× a bare undici loop, and the HTTP Request node ≈ 4 s for 1,000 items).',
+		'The real app adds its own per-execution cost to both node rows.',
 	'- The HTTP Request node’s `n8n-workflow` import is pointed at the harness’s copy (same version, 2.41.0), and `httpHeaderAuth` is given as an `authenticate` function that sets the same header, ' +
 		'because the harness credentials helper does not resolve an expression used as a header name (n8n’s does). The node code itself is n8n-nodes-base 2.41.1 as shipped.',
 	'- Everything shares one process and 2 CPUs with the stand-in, which validates each body against the OpenAPI schema and records every request; ' +
@@ -61,6 +62,8 @@ const CAVEATS = [
 async function main(): Promise<void> {
 	const started = nowMs();
 	const distNote = ensureBuilt();
+	// The HTTP Request node comes from the pinned n8n app, installed on first use.
+	await ensureN8nInstalled();
 	// Loaded up front so its one-time cost (≈ 2 s: jsdom, cheerio, …) stays out of the timings.
 	const { loadMs } = loadHttpRequestNode();
 
