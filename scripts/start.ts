@@ -1,0 +1,561 @@
+/**
+ * `npm start`: this repo's built package inside the real, pinned n8n, ready to click through.
+ *
+ *   tsx scripts/start.ts [--port N]        (npm start -- --port N; or N8N_PORT=N)
+ *
+ * 1. installs n8n-app/ on first use (minutes; progress is printed),
+ * 2. starts the Ocoya API stand-in on 127.0.0.1:4010 (a fixed port, so the imported
+ *    credential's base URL stays valid across restarts; a free port if 4010 is taken),
+ * 3. imports the "Ocoya API (local stand-in)" credential (every start, with the current base URL)
+ *    and, with OCOYA_API_KEY set, "Ocoya API (live)" (imported only, never contacted here),
+ * 4. imports the examples/*.json workflows that n8n does not have yet (fixed ids; existing ones
+ *    are kept, so edits survive) and publishes the webhook example so its production URL works,
+ * 5. starts n8n on 127.0.0.1:5678 (or a free port), creates the local owner account on first
+ *    start and prints the editor URL, the login and what to click.
+ * Ctrl-C or SIGTERM stops n8n and the stand-in and exits 0; a second Ctrl-C forces.
+ * Everything persists in n8n-app/.data/ (git-ignored): user folder, owner login.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {
+	N8N_APP_ROOT,
+	REPO_ROOT,
+	ensureN8nInstalled,
+	freePort,
+	installPackageIntoUserFolder,
+	n8nApp,
+	n8nCli,
+	startN8n,
+	type N8nHandle,
+} from './n8n-app';
+import { startStandIn, type StandIn } from '../test/stand-in';
+
+export const DATA_DIR = path.join(N8N_APP_ROOT, '.data');
+/** N8N_USER_FOLDER of `npm start` and `npm run n8n -- cli …`: database, encryption key, workflows. */
+export const USER_FOLDER = path.join(DATA_DIR, 'user');
+const OWNER_FILE = path.join(DATA_DIR, 'owner-login.json');
+const N8N_LOG = path.join(DATA_DIR, 'n8n.log');
+const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+const PACKAGE_NAME = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string }).name;
+
+const LOOPBACK = '127.0.0.1';
+const DEFAULT_N8N_PORT = 5678;
+// Not 5679: that is the default of n8n's task runner broker (n8n-app moves it, other n8n installs may not).
+const DEFAULT_STAND_IN_PORT = 4010;
+const OWNER_EMAIL = 'owner@example.com';
+/** The examples reference this id, so it is fixed. */
+const STAND_IN_CREDENTIAL = { id: 'ocoya-standin', name: 'Ocoya API (local stand-in)' };
+const LIVE_CREDENTIAL = { id: 'ocoya-live', name: 'Ocoya API (live)' };
+const LIVE_BASE_URL = 'https://app.ocoya.com/api/_public/v1';
+const DEFAULT_WEBHOOK_BODY = { email: 'ada@example.com', product: 'Acme Analytics', audience: 'marketing teams' };
+const USAGE = 'usage: npm start [-- --port N]   (or N8N_PORT=N npm start; OCOYA_API_KEY=… adds a live credential)';
+
+const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+const rel = (p: string): string => path.relative(process.cwd(), p) || '.';
+
+/** An expected problem (bad argument, busy port): printed as one message, no stack trace. */
+class StartError extends Error {
+	constructor(
+		message: string,
+		readonly exitCode = 1,
+	) {
+		super(message);
+	}
+}
+
+// ---------------------------------------------------------------- arguments and ports
+
+/** The port the user asked for (`--port N`, `--port=N`, else N8N_PORT), or undefined. */
+function requestedPort(argv: string[]): number | undefined {
+	let raw: string | undefined = process.env.N8N_PORT || undefined;
+	for (let i = 0; i < argv.length; i += 1) {
+		const arg = argv[i];
+		if (arg.startsWith('--port=')) raw = arg.slice('--port='.length);
+		else if (arg === '--port') raw = argv[++i] ?? '';
+		else throw new StartError(`unknown argument '${arg}'\n${USAGE}`, 2);
+	}
+	if (raw === undefined) return undefined;
+	const port = Number(raw);
+	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartError(`invalid port '${raw}'\n${USAGE}`, 2);
+	return port;
+}
+
+/** Why 127.0.0.1:port cannot be bound right now (e.g. 'EADDRINUSE'), or undefined when it can. */
+async function portProblem(port: number): Promise<string | undefined> {
+	return await new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+		server.listen(port, LOOPBACK, () => server.close(() => resolve(undefined)));
+	});
+}
+
+async function portInUseError(port: number, code: string): Promise<StartError> {
+	const why = code === 'EADDRINUSE' ? `something else is listening on ${LOOPBACK}:${port}, maybe another n8n` : code;
+	// A neighbour is easier to remember than a random free port.
+	let suggestion = 0;
+	for (let p = port + 1; p <= Math.min(port + 20, 65535) && !suggestion; p += 1) if (!(await portProblem(p))) suggestion = p;
+	return new StartError(
+		`Port ${port} is already in use (${why}).\n` +
+			`Stop that program, or pick another port: npm start -- --port ${suggestion || (await freePort())}`,
+	);
+}
+
+/** n8n's port: the requested one (must be free), else 5678 so bookmarks keep working, else any free one. */
+async function chooseN8nPort(requested: number | undefined): Promise<number> {
+	if (requested !== undefined) {
+		const problem = await portProblem(requested);
+		if (problem) throw await portInUseError(requested, problem);
+		return requested;
+	}
+	if (!(await portProblem(DEFAULT_N8N_PORT))) return DEFAULT_N8N_PORT;
+	const port = await freePort();
+	say(`• port ${DEFAULT_N8N_PORT} is in use, so n8n gets port ${port}`);
+	return port;
+}
+
+/** The stand-in on its fixed port, or on a free one when that is taken (the credential follows it). */
+async function startOcoyaStandIn(): Promise<StandIn> {
+	try {
+		return await startStandIn({ port: DEFAULT_STAND_IN_PORT, keepProcessAlive: true });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+		say(`• port ${DEFAULT_STAND_IN_PORT} is in use, so the Ocoya stand-in gets a free port`);
+		return await startStandIn({ port: 0, keepProcessAlive: true });
+	}
+}
+
+/**
+ * Prints each request the stand-in answered, so the user sees what the node sent. The stand-in
+ * has no per-request hook, so this polls its record. Returns a stop that prints what is left.
+ */
+function logStandInRequests(standIn: StandIn): () => void {
+	let next = 0;
+	const flush = (all: boolean): void => {
+		for (; next < standIn.requests.length; next += 1) {
+			const request = standIn.requests[next];
+			// Recorded on arrival; wait for the reply (a reset socket never gets a status).
+			if (!all && request.status === null && Date.now() - request.receivedAt < 60_000) return;
+			const errors = request.validationErrors?.length ? `  ${request.validationErrors.join('; ')}` : '';
+			say(`stand-in | ${request.method} ${request.url} → ${request.status ?? 'no reply'}${errors}`);
+		}
+	};
+	const timer = setInterval(() => flush(false), 250);
+	timer.unref();
+	return () => {
+		clearInterval(timer);
+		flush(true);
+	};
+}
+
+/**
+ * n8n's output goes to n8n-app/.data/n8n.log. On the terminal, its ~30 start-up lines (deprecation
+ * notes, licence, task runner) would bury the banner, so until it is ready only problems show;
+ * after that every line does, since that is where a failing execution shows up.
+ */
+function n8nLine(line: string, ready: boolean): void {
+	fs.appendFileSync(N8N_LOG, `${line}\n`);
+	// The Python runner is optional and absent by design; its "Failed to start" is noise.
+	const problem = /error|fail|could not|unable|warn/i.test(line) && !/Python task runner/.test(line);
+	if (ready || problem) say(`n8n | ${line}`);
+}
+
+// ---------------------------------------------------------------- n8n CLI steps (before n8n starts)
+
+/** Runs one n8n CLI command on the user folder; throws with n8n's output when it fails. */
+async function cli(args: string[], expect?: RegExp): Promise<string> {
+	const result = await n8nCli(args, { userFolder: USER_FOLDER, timeoutMs: 5 * 60_000 });
+	const output = `${result.stdout}\n${result.stderr}`;
+	// Some n8n commands log an error and still exit 0, hence the expected-output check.
+	if (result.code !== 0 || (expect && !expect.test(output))) {
+		throw new StartError(`n8n ${args[0]} failed (exit ${result.code}):\n${output.trim().slice(-3000)}`);
+	}
+	return result.stdout;
+}
+
+const tempDirs = new Set<string>();
+// A Ctrl-C during an import exits without running `finally`; the file may hold the live API key.
+process.on('exit', () => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** Runs a CLI import on a temporary JSON file (0600: it may hold the live API key), then deletes it. */
+async function importJson(command: 'import:credentials' | 'import:workflow', items: unknown[]): Promise<void> {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocoya-start-'));
+	tempDirs.add(dir);
+	try {
+		const file = path.join(dir, 'import.json');
+		fs.writeFileSync(file, JSON.stringify(items), { mode: 0o600 });
+		await cli([command, `--input=${file}`], /Successfully imported/);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+		tempDirs.delete(dir);
+	}
+}
+
+interface CredentialImport {
+	id: string;
+	name: string;
+	type: 'ocoyaApi';
+	data: { apiKey: string; baseUrl: string };
+}
+
+/** Upserts by id, so the stand-in credential always has the current base URL. Returns whether the live one was imported. */
+async function importCredentials(standIn: StandIn): Promise<boolean> {
+	const credentials: CredentialImport[] = [
+		{ ...STAND_IN_CREDENTIAL, type: 'ocoyaApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.baseUrl } },
+	];
+	const liveKey = process.env.OCOYA_API_KEY?.trim();
+	if (liveKey) credentials.push({ ...LIVE_CREDENTIAL, type: 'ocoyaApi', data: { apiKey: liveKey, baseUrl: LIVE_BASE_URL } });
+	await importJson('import:credentials', credentials);
+	return Boolean(liveKey);
+}
+
+interface WorkflowNode {
+	name: string;
+	type: string;
+	notes?: string;
+	parameters?: Record<string, unknown>;
+	credentials?: Record<string, { id?: string; name?: string }>;
+}
+
+interface WorkflowJson {
+	id?: string;
+	name?: string;
+	active?: boolean;
+	nodes?: WorkflowNode[];
+	pinData?: Record<string, Array<{ json?: Record<string, unknown> }>>;
+}
+
+interface Webhook {
+	method: string;
+	path: string;
+	body: unknown;
+}
+
+interface Example {
+	file: string;
+	id: string;
+	name: string;
+	json: WorkflowJson;
+	webhooks: Webhook[];
+	/** Has a manual trigger: open it and click Execute workflow. */
+	manual: boolean;
+	/** Has a chat trigger: open it and click Open chat. */
+	chat: boolean;
+	/** Chat model nodes without a credential: the user must add one (e.g. OpenAI) first. */
+	modelsWithoutCredential: string[];
+	/** Published after import: it has a webhook, or says active: true. */
+	publish: boolean;
+	/** Set after the import step. */
+	imported?: boolean;
+	/** Set once n8n is up: whether n8n activated it (its production webhook is live). */
+	active?: boolean;
+}
+
+/** examples/*.json, one workflow each (an array of workflows is accepted too). */
+function readExamples(): Example[] {
+	if (!fs.existsSync(EXAMPLES_DIR)) return [];
+	const examples: Example[] = [];
+	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
+		const parsed = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as WorkflowJson | WorkflowJson[];
+		for (const json of Array.isArray(parsed) ? parsed : [parsed]) {
+			// Without a fixed id there is no way to tell "already imported" from "new", and every start would add a copy.
+			if (!json.id || !Array.isArray(json.nodes)) {
+				say(`• skipping examples/${file}: a workflow without id or nodes`);
+				continue;
+			}
+			for (const node of json.nodes) {
+				const id = node.credentials?.ocoyaApi?.id;
+				if (id !== undefined && id !== STAND_IN_CREDENTIAL.id && id !== LIVE_CREDENTIAL.id) {
+					say(`• note: examples/${file} node "${node.name}" uses credential id '${id}', which npm start does not create`);
+				}
+			}
+			const webhooks = json.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook').map((n) => webhookOf(n, json));
+			examples.push({
+				file,
+				id: json.id,
+				name: json.name ?? json.id,
+				json,
+				webhooks,
+				manual: json.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger'),
+				chat: json.nodes.some((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger'),
+				modelsWithoutCredential: json.nodes
+					.filter((n) => /\.lmChat/.test(n.type) && Object.keys(n.credentials ?? {}).length === 0)
+					.map((n) => n.name),
+				publish: webhooks.length > 0 || json.active === true,
+			});
+		}
+	}
+	return examples;
+}
+
+/** Method, path and a sample body: pinned data, else the JSON example in the node's notes, else a lead. */
+function webhookOf(node: WorkflowNode, workflow: WorkflowJson): Webhook {
+	const method = typeof node.parameters?.httpMethod === 'string' ? node.parameters.httpMethod : 'GET';
+	const webhookPath = typeof node.parameters?.path === 'string' ? node.parameters.path : '';
+	let body: unknown = workflow.pinData?.[node.name]?.[0]?.json?.body;
+	const inNotes = node.notes?.match(/\{.*\}/s)?.[0];
+	if (body === undefined && inNotes) {
+		try {
+			body = JSON.parse(inNotes);
+		} catch {
+			// Prose around braces, not JSON: use the default.
+		}
+	}
+	return { method, path: webhookPath, body: body ?? DEFAULT_WEBHOOK_BODY };
+}
+
+/** Imports only the examples n8n lacks (import overwrites by id, which would undo the user's edits) and publishes them. */
+async function importExamples(examples: Example[]): Promise<void> {
+	if (examples.length === 0) return;
+	const existing = new Set(
+		(await cli(['list:workflow', '--onlyId']))
+			.split('\n')
+			.map((line) => line.trim())
+			// Migration log lines can precede the ids on the first run of a new n8n version.
+			.filter((line) => /^[\w-]+$/.test(line)),
+	);
+	const missing = examples.filter((example) => !existing.has(example.id));
+	for (const example of examples) example.imported = !existing.has(example.id);
+	if (missing.length === 0) return;
+	await importJson(
+		'import:workflow',
+		missing.map((example) => example.json),
+	);
+	// import:workflow deactivates everything; published before `n8n start` so webhooks are live once it is ready.
+	for (const example of missing.filter((e) => e.publish)) await cli(['publish:workflow', `--id=${example.id}`]);
+}
+
+// ---------------------------------------------------------------- owner account (after n8n starts)
+
+interface OwnerLogin {
+	email: string;
+	password: string;
+	/** 'created' now, 'existing' (the saved login works) or 'unknown' (someone changed it). */
+	state: 'created' | 'existing' | 'unknown';
+}
+
+/**
+ * n8n 2.x shows nothing but an owner-setup form until an owner exists. Creating it here lets the
+ * user go straight to the examples. The password is random, not a well-known one, because other
+ * local users and programs can reach 127.0.0.1 too; it is saved in n8n-app/.data/ (0600) and
+ * printed on every start, so it cannot get lost.
+ */
+async function ensureOwner(baseUrl: string): Promise<OwnerLogin> {
+	let saved: { email: string; password: string };
+	if (fs.existsSync(OWNER_FILE)) {
+		saved = JSON.parse(fs.readFileSync(OWNER_FILE, 'utf8')) as { email: string; password: string };
+	} else {
+		// n8n wants 8-64 characters with a digit and an upper-case letter.
+		saved = { email: OWNER_EMAIL, password: `Ocoya-${randomBytes(6).toString('hex')}-1` };
+		fs.mkdirSync(DATA_DIR, { recursive: true });
+		fs.writeFileSync(OWNER_FILE, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+	}
+	// n8n binds its auth cookie to this header; a fixed value is enough for two calls.
+	const headers = { 'content-type': 'application/json', 'browser-id': 'npm-start' };
+	const post = async (urlPath: string, body: object): Promise<boolean> =>
+		(await fetch(`${baseUrl}${urlPath}`, { method: 'POST', headers, body: JSON.stringify(body) })).ok;
+	// Open only while there is no owner yet.
+	if (await post('/rest/owner/setup', { ...saved, firstName: 'Local', lastName: 'Owner' })) {
+		return { ...saved, state: 'created' };
+	}
+	const works = await post('/rest/login', { emailOrLdapLoginId: saved.email, password: saved.password });
+	return { ...saved, state: works ? 'existing' : 'unknown' };
+}
+
+// ---------------------------------------------------------------- main
+
+interface Running {
+	n8n?: N8nHandle;
+	standIn?: StandIn;
+	/** Set once the banner is printed: a signal then means "stop", exit 0. */
+	ready: boolean;
+	/** Set by the first signal. */
+	stopping?: NodeJS.Signals;
+	stopRequestLog?: () => void;
+}
+
+async function run(argv: string[]): Promise<number> {
+	const startedAt = Date.now();
+	const state: Running = { ready: false };
+	let resolveStopped: (code: number) => void = () => undefined;
+	const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
+
+	const shutdown = async (): Promise<void> => {
+		state.stopRequestLog?.();
+		await state.n8n?.stop();
+		await state.standIn?.close();
+	};
+	let firstSignalAt = 0;
+	const onSignal = (signal: NodeJS.Signals): void => {
+		if (state.stopping) {
+			// One Ctrl-C can arrive twice: from the terminal and relayed by tsx, whose relay is racy. Only a later one forces.
+			if (Date.now() - firstSignalAt < 1000) return;
+			say(`\n${signal} again: killing n8n`);
+			if (state.n8n?.process.pid) {
+				try {
+					process.kill(-state.n8n.process.pid, 'SIGKILL');
+				} catch {
+					// Already gone.
+				}
+			}
+			process.exit(130);
+		}
+		state.stopping = signal;
+		firstSignalAt = Date.now();
+		if (!state.ready) {
+			// An n8n CLI step or a starting n8n has no handle here; n8n-app's reaper kills it when this process exits.
+			say(`\n${signal}: aborting start`);
+			void shutdown().finally(() => process.exit(130));
+			return;
+		}
+		say(`\n${signal}: stopping n8n and the Ocoya stand-in (Ctrl-C again to force)`);
+		shutdown().then(
+			() => {
+				say('Stopped.');
+				resolveStopped(0);
+			},
+			(error: unknown) => {
+				process.stderr.write(`stopping failed: ${String(error)}\n`);
+				resolveStopped(1);
+			},
+		);
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+
+	const requested = requestedPort(argv);
+	const app = n8nApp();
+	say(`npm start: n8n ${app.version} with this repo's ${PACKAGE_NAME}, on ${LOOPBACK}`);
+	// Fail on a busy requested port before the slow steps, not after.
+	const port = await chooseN8nPort(requested);
+
+	const install = await ensureN8nInstalled({ app, log: (m) => say(m) });
+	say(`• n8n ${app.version}: ${install.installed ? `installed in ${Math.round(install.durationMs / 1000)} s` : 'already installed'} (${rel(app.dir)})`);
+	const typePrefix = installPackageIntoUserFolder(USER_FOLDER);
+	say(`• package copied into ${rel(USER_FOLDER)}/.n8n/nodes (node type ${typePrefix}.ocoya)`);
+
+	const standIn = await startOcoyaStandIn();
+	state.standIn = standIn;
+	say(`• Ocoya API stand-in: ${standIn.baseUrl}`);
+
+	say('• importing credentials and example workflows (n8n CLI, a few seconds each)…');
+	const live = await importCredentials(standIn);
+	const examples = readExamples();
+	await importExamples(examples);
+
+	fs.writeFileSync(N8N_LOG, '');
+	say(`• starting n8n on ${LOOPBACK}:${port} (user folder ${rel(USER_FOLDER)}, log ${rel(N8N_LOG)})…`);
+	let n8n: N8nHandle;
+	try {
+		n8n = await startN8n({ userFolder: USER_FOLDER, port, timeoutMs: 180_000, onLine: (line) => n8nLine(line, state.ready) });
+	} catch (error) {
+		// Taken between our check and n8n's listen.
+		if (/already in use|EADDRINUSE/.test(String(error))) throw await portInUseError(port, 'EADDRINUSE');
+		throw error;
+	}
+	state.n8n = n8n;
+	// startN8n unrefs n8n for test runners; here n8n is the point.
+	n8n.process.ref();
+	const owner = await ensureOwner(n8n.url);
+	// What n8n itself activated, which also covers kept examples the user unpublished or published.
+	const active = new Set([...n8n.output().matchAll(/Activated workflow ".*" \(ID: ([\w-]+)\)/g)].map((m) => m[1]));
+	for (const example of examples) example.active = active.has(example.id);
+	printBanner({ url: n8n.url, standIn, live, examples, owner, seconds: Math.round((Date.now() - startedAt) / 1000) });
+	state.stopRequestLog = logStandInRequests(standIn);
+	state.ready = true;
+
+	n8n.process.once('exit', (code, signal) => {
+		if (state.stopping) return;
+		process.stderr.write(`\nn8n stopped on its own (${code ?? signal}); stopping the stand-in.\n`);
+		state.stopRequestLog?.();
+		void standIn.close().finally(() => resolveStopped(code || 1));
+	});
+	return await stopped;
+}
+
+interface BannerInput {
+	url: string;
+	standIn: StandIn;
+	live: boolean;
+	examples: Example[];
+	owner: OwnerLogin;
+	seconds: number;
+}
+
+function printBanner({ url, standIn, live, examples, owner, seconds }: BannerInput): void {
+	const rule = '─'.repeat(78);
+	const manual = examples.find((e) => e.manual);
+	const hooked = examples.filter((e) => e.webhooks.length > 0);
+	say(rule);
+	say(`n8n is ready (${seconds} s), with the Ocoya node from this repo.`);
+	say();
+	say(`  Editor      ${url}`);
+	if (owner.state === 'unknown') {
+		say(`  Log in      with your owner account (the saved ${owner.email} login no longer works;`);
+		say(`              to start over: npm run n8n -- cli user-management:reset, then restart)`);
+	} else {
+		say(`  Log in      ${owner.email} / ${owner.password}`);
+		say(`              (${owner.state === 'created' ? 'local owner account just created' : 'local owner account'}; saved in ${rel(OWNER_FILE)})`);
+	}
+	say(`  Ocoya API   stand-in ${standIn.baseUrl}  key ${standIn.apiKey}`);
+	say(`              credential "${STAND_IN_CREDENTIAL.name}" points at it (re-imported on every start)`);
+	say(
+		live
+			? `              credential "${LIVE_CREDENTIAL.name}" uses OCOYA_API_KEY and ${LIVE_BASE_URL}`
+			: `              set OCOYA_API_KEY to also get a "${LIVE_CREDENTIAL.name}" credential for your real account`,
+	);
+	say();
+	if (examples.length === 0) {
+		say('  No example workflows found in examples/.');
+	} else {
+		say('  Example workflows (examples/; already-present ones are kept, not overwritten):');
+		for (const e of examples) {
+			const status = e.imported ? 'imported' : 'kept';
+			say(`    • ${e.name}  [${status}${e.active ? ', active' : ''}]  ${url}/workflow/${e.id}`);
+		}
+	}
+	say();
+	say('  What to click:');
+	let step = 1;
+	say(`    ${step++}. Open ${url} and log in.`);
+	if (manual) say(`    ${step++}. Open "${manual.name}" → Execute workflow; the Ocoya node's output shows the queued campaigns.`);
+	for (const e of hooked) {
+		for (const hook of e.webhooks) {
+			say(
+				e.active
+					? `    ${step++}. Trigger "${e.name}" from a shell (its production webhook is live):`
+					: `    ${step++}. Publish "${e.name}" in the editor (it is not active), then trigger it from a shell:`,
+			);
+			const data = hook.method === 'GET' ? '' : ` -H 'content-type: application/json' -d '${JSON.stringify(hook.body)}'`;
+			say(`         curl -X ${hook.method} ${url}/webhook/${hook.path}${data}`);
+		}
+	}
+	for (const e of examples.filter((x) => x.chat)) {
+		const model = e.modelsWithoutCredential.length
+			? `add your own credential to "${e.modelsWithoutCredential.join('", "')}" (not included), then `
+			: '';
+		say(`    ${step++}. Open "${e.name}": ${model}click Open chat and ask for a campaign.`);
+	}
+	say(`    ${step++}. See each run under Overview → Executions; the stand-in's requests are printed below.`);
+	say();
+	say('Press Ctrl-C to stop n8n and the stand-in.');
+	say(rule);
+}
+
+/** `npm start`; resolves with the exit code. Expected problems (busy port, bad argument) print one line, no stack. */
+export async function start(argv: string[]): Promise<number> {
+	try {
+		return await run(argv);
+	} catch (error) {
+		if (error instanceof StartError) {
+			process.stderr.write(`${error.message}\n`);
+			return error.exitCode;
+		}
+		process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
+}
+
+if (require.main === module) void start(process.argv.slice(2)).then((code) => process.exit(code));
