@@ -51,5 +51,21 @@ export class OcoyaApi implements ICredentialType {
 			url: '/me',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Ocoya received no API key (401 Missing API token.). Enter the key in the API Key field.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'Ocoya rejected the API key (403 Invalid API token.). Create a new token in Ocoya under Settings › API.',
+				},
+			},
+		],
 	};
 }

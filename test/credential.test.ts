@@ -33,7 +33,9 @@ describe('credential test (the "Test" button in n8n)', () => {
 	it('fails with a wrong key, and says so', async () => {
 		const result = await testCredential(ocoyaCredential, { apiKey: 'wrong-key-abcdef', baseUrl: standIn.baseUrl });
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/403|Forbidden|Invalid API token/i);
+		expect(result.message).toBe(
+			'Ocoya rejected the API key (403 Invalid API token.). Create a new token in Ocoya under Settings › API.',
+		);
 		expect(standIn.requests).toHaveLength(1);
 	});
 

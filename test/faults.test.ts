@@ -244,13 +244,33 @@ describe('faults of the create call', () => {
 		expect(result.items[0]).toEqual({
 			json: {
 				error: 'Ocoya returned HTTP 400: Unsupported language',
-				description: expect.stringMatching(/rejected the request/),
-				httpCode: '400',
+				details: { description: expect.stringMatching(/rejected the request/), httpCode: '400' },
 			},
 			pairedItem: { item: 0 },
 		});
 		expect(result.items[1].json.status).toBe('GENERATING');
 		expect(result.items[1].pairedItem).toEqual({ item: 1 });
+	});
+
+	it('with On Error › Continue (using error output), a failed item goes to the error output', async () => {
+		standIn.failNext({ status: 422, body: { message: 'Brand kit belongs to another workspace' } });
+		const result = await runCreate(standIn, createParameters(), {
+			inputItems: items({ deal: 'D-1' }, { deal: 'D-2' }),
+			nodeOverrides: { onError: 'continueErrorOutput' },
+		});
+		seen.push(everythingVisible(result));
+
+		expect(result.error).toBeUndefined();
+		const [success, failure] = result.outputs;
+		expect(success.map((item) => item.json.status)).toEqual(['GENERATING']);
+		expect(success[0].pairedItem).toEqual({ item: 1 });
+		expect(failure).toHaveLength(1);
+		expect(failure[0].json).toMatchObject({
+			deal: 'D-1',
+			error: 'Ocoya returned HTTP 422: Brand kit belongs to another workspace',
+			details: { httpCode: '422' },
+		});
+		expect(failure[0].pairedItem).toEqual({ item: 0 });
 	});
 
 	it('the stand-in’s real key check: a wrong key is a 403 that points at the credential', async () => {
@@ -262,7 +282,7 @@ describe('faults of the create call', () => {
 	});
 
 	it('never shows the API key in any output or error of this suite', () => {
-		expect(seen).toHaveLength(cases.length + 4);
+		expect(seen).toHaveLength(cases.length + 5);
 		for (const text of seen) expect(text).not.toContain(standIn.apiKey);
 		// The suite must have looked at real errors, or the check above proves nothing.
 		expect(seen.join('\n')).toContain('HTTP 502');

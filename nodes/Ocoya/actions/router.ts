@@ -55,16 +55,19 @@ function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: nu
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
+/**
+ * Only `error`, `message` and `details`: n8n routes an item to the node's error output
+ * ("On Error: Continue (using error output)") only when its json has no other keys.
+ */
 function errorItem(error: unknown): IDataObject {
 	if (error instanceof NodeApiError) {
 		return {
 			error: error.message,
-			description: error.description ?? undefined,
-			httpCode: error.httpCode ?? undefined,
+			details: { description: error.description ?? undefined, httpCode: error.httpCode ?? undefined },
 		};
 	}
 	if (error instanceof NodeOperationError) {
-		return { error: error.message, description: error.description ?? undefined };
+		return { error: error.message, details: { description: error.description ?? undefined } };
 	}
 	return { error: error instanceof Error ? error.message : String(error) };
 }

@@ -99,7 +99,7 @@ export class OcoyaClient {
 				const code = errorCode(error);
 				if (code !== undefined && NOT_SENT_CODES.has(code) && !connectRetried) {
 					connectRetried = true;
-					await sleep(CONNECT_RETRY_DELAY_MS, this.cancelSignal());
+					await pause(CONNECT_RETRY_DELAY_MS, this.cancelSignal());
 					continue;
 				}
 				throw this.transportError(error, code, request);
@@ -140,7 +140,7 @@ export class OcoyaClient {
 				},
 			);
 		}
-		await sleep(delayMs, this.cancelSignal());
+		await pause(delayMs, this.cancelSignal());
 	}
 
 	private cancelSignal(): AbortSignal | undefined {
@@ -256,6 +256,29 @@ function messageOf(body: unknown): string | undefined {
 		if (typeof message === 'string' && message.trim() !== '') return message.trim();
 	}
 	return undefined;
+}
+
+/**
+ * Waits `ms`, or rejects as soon as the execution is cancelled. n8n-workflow's `sleep` takes the
+ * signal only since 2.x; n8n 1.x (n8n-workflow 1.120) has `sleep(ms)` and silently ignores a second
+ * argument, so a cancelled execution would sit out the whole rate-limit wait. Racing the signal
+ * here behaves the same on both.
+ */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	if (signal === undefined) return await sleep(ms);
+	const cancelled = (): Error =>
+		signal.reason instanceof Error ? signal.reason : new Error('The execution was cancelled');
+	if (signal.aborted) throw cancelled();
+	let onAbort = (): void => undefined;
+	const aborted = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(cancelled());
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([sleep(ms, signal), aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
 }
 
 function errorCode(error: unknown): string | undefined {

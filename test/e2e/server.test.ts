@@ -1,0 +1,224 @@
+/**
+ * The examples inside a running n8n (`n8n start`) against the Ocoya stand-in: the lead webhook
+ * called over HTTP like a CRM would, a wrong API key on the live server, the credential test
+ * through n8n's REST API, and the node types (with the AI tool variant) n8n registers.
+ */
+import { request } from 'undici';
+
+import { activateWorkflowArgs, startN8n, ownerSession, type N8nHandle, type N8nSession } from '../../scripts/n8n-app';
+import { startStandIn, type StandIn } from '../stand-in';
+import {
+	BAD_CREDENTIAL_ID,
+	BAD_CREDENTIAL_NAME,
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	EXAMPLES,
+	log,
+	timer,
+	WRONG_API_KEY,
+	prepareUserFolder,
+	readExample,
+	waitFor,
+	withWrongKey,
+	type PreparedFolder,
+	type Workflow,
+} from './support';
+
+jest.setTimeout(180_000);
+
+const WRONG_KEY_WORKFLOW_ID = 'OcoyaLeadWrongKy';
+const WRONG_KEY_PATH = 'ocoya-lead-wrong-key';
+
+interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+}
+
+let standIn: StandIn;
+let folder: PreparedFolder;
+let n8n: N8nHandle | undefined;
+let owner: N8nSession;
+
+beforeAll(async () => {
+	standIn = await startStandIn();
+	const lead = readExample(EXAMPLES.lead.file);
+	folder = await prepareUserFolder({
+		baseUrl: standIn.baseUrl,
+		apiKey: standIn.apiKey,
+		workflows: [
+			lead,
+			readExample(EXAMPLES.crm.file),
+			readExample(EXAMPLES.agent.file),
+			withWrongKey(lead, WRONG_KEY_WORKFLOW_ID, WRONG_KEY_PATH),
+		],
+	});
+	// Publishing takes effect at the next start, so both webhook workflows are published first.
+	let elapsed = timer();
+	for (const id of [EXAMPLES.lead.id, WRONG_KEY_WORKFLOW_ID]) {
+		await folder.cli(activateWorkflowArgs(id));
+	}
+	log(`published in ${elapsed()}`);
+	elapsed = timer();
+	n8n = await startN8n({ userFolder: folder.userFolder, timeoutMs: 120_000 });
+	owner = await ownerSession(n8n.url);
+	log(`n8n started at ${n8n.url} in ${elapsed()}`);
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await standIn?.close();
+	folder?.remove();
+});
+
+async function postWebhook(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+	const response = await request(`${n8n!.url}/webhook/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		headersTimeout: 30_000,
+		bodyTimeout: 30_000,
+	});
+	const text = await response.body.text();
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// Keep the text.
+	}
+	return { status: response.statusCode, body: parsed };
+}
+
+/** Finished executions of one workflow, newest first (n8n may save them a moment after replying). */
+async function finishedExecutions(workflowId: string, count: number): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	return await waitFor(`${count} finished execution(s) of ${workflowId}`, async () => {
+		const { data } = await owner.request<{ data: { results: ExecutionSummary[] } }>(
+			'GET',
+			`/rest/executions?filter=${filter}&limit=20`,
+		);
+		const finished = data.results.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+		return finished.length >= count ? finished : undefined;
+	});
+}
+
+async function healthy(): Promise<boolean> {
+	const response = await request(`${n8n!.url}/healthz`);
+	const body = (await response.body.json()) as { status?: string };
+	return response.statusCode === 200 && body.status === 'ok';
+}
+
+describe('n8n start with the examples', () => {
+	test('lists the Ocoya node and its AI tool variant among its node types', async () => {
+		const types = await owner.request<Array<{ name: string; displayName: string; outputs?: unknown; credentials?: Array<{ name: string }> }>>(
+			'GET',
+			'/types/nodes.json',
+		);
+		const ocoya = types.find((t) => t.name === 'n8n-nodes-ocoya.ocoya');
+		const tool = types.find((t) => t.name === 'n8n-nodes-ocoya.ocoyaTool');
+		expect(ocoya).toMatchObject({ displayName: 'Ocoya', credentials: [{ name: 'ocoyaApi' }] });
+		expect(tool).toMatchObject({ displayName: 'Ocoya Tool', outputs: ['ai_tool'], credentials: [{ name: 'ocoyaApi' }] });
+	});
+
+	test('the AI agent example imports with the Ocoya tool connected to the agent', async () => {
+		const { data } = await owner.request<{ data: Workflow }>('GET', `/rest/workflows/${EXAMPLES.agent.id}`);
+		const tool = data.nodes.find((n) => n.name === EXAMPLES.agent.tool);
+		expect(tool).toMatchObject({
+			type: 'n8n-nodes-ocoya.ocoyaTool',
+			credentials: { ocoyaApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+		});
+		expect(String(tool!.parameters.prompt)).toContain("$fromAI('prompt'");
+		expect(data.connections[EXAMPLES.agent.tool]).toEqual({
+			ai_tool: [[{ node: EXAMPLES.agent.agent, type: 'ai_tool', index: 0 }]],
+		});
+		expect(data.connections[EXAMPLES.agent.model]).toEqual({
+			ai_languageModel: [[{ node: EXAMPLES.agent.agent, type: 'ai_languageModel', index: 0 }]],
+		});
+	});
+
+	test('the lead webhook creates a campaign and answers with the follow-up', async () => {
+		standIn.reset();
+		const lead = { email: 'ada@example.com', product: 'Acme Analytics', audience: 'marketing teams' };
+
+		const response = await postWebhook(EXAMPLES.lead.webhookPath, lead);
+
+		expect(standIn.campaignRequests()).toHaveLength(1);
+		const [sent] = standIn.campaignRequests();
+		expect(sent.query).toEqual({ workspaceId: 'ws_standin_1' });
+		expect(sent.headers['x-api-key']).toBe(standIn.apiKey);
+		expect(sent.headers['content-type']).toMatch(/^application\/json/);
+		expect(sent.body).toEqual({
+			prompt: 'Launch campaign for Acme Analytics aimed at marketing teams',
+			goal: 'launch',
+			tone: 'friendly',
+			count: 6,
+			duration: 14,
+		});
+		expect(sent.validationErrors).toEqual([]);
+		expect(sent.status).toBe(202);
+
+		const [created] = standIn.createdCampaigns;
+		expect(response).toEqual({
+			status: 200,
+			body: {
+				campaignId: created.campaignId,
+				status: 'GENERATING',
+				leadEmail: lead.email,
+				followUp: `Check Ocoya campaign ${created.campaignId}`,
+			},
+		});
+
+		const [execution] = await finishedExecutions(EXAMPLES.lead.id, 1);
+		expect(execution).toMatchObject({ status: 'success', mode: 'webhook' });
+	});
+
+	test('a wrong API key fails the execution with 403 "Invalid API token." and n8n stays up', async () => {
+		standIn.reset();
+
+		const response = await postWebhook(WRONG_KEY_PATH, { email: 'bob@example.com', product: 'Acme X', audience: 'founders' });
+
+		expect(response.status).toBe(500);
+		const [sent] = standIn.campaignRequests();
+		expect(sent.headers['x-api-key']).toBe(WRONG_API_KEY);
+		expect(sent.status).toBe(403);
+		expect(standIn.campaignsCreated).toBe(0);
+
+		const [execution] = await finishedExecutions(WRONG_KEY_WORKFLOW_ID, 1);
+		expect(execution.status).toBe('error');
+		const { data } = await owner.request<{ data: { data: string } }>('GET', `/rest/executions/${execution.id}`);
+		// The run data is stored flattened; the error message is in it verbatim.
+		expect(data.data).toContain('Ocoya returned HTTP 403: Invalid API token.');
+		expect(data.data).toContain('Check the API key in the Ocoya API credential');
+		expect(data.data).not.toContain(WRONG_API_KEY);
+
+		expect(await healthy()).toBe(true);
+		// The good workflow still runs after the failure.
+		const again = await postWebhook(EXAMPLES.lead.webhookPath, { email: 'c@example.com', product: 'Acme Y', audience: 'investors' });
+		expect(again.status).toBe(200);
+		expect(standIn.campaignsCreated).toBe(1);
+	});
+
+	test("the credential's test request checks the key against GET /me", async () => {
+		standIn.reset();
+		const test = async (id: string, name: string, apiKey: string) => {
+			const { data } = await owner.request<{ data: { status: string; message: string } }>('POST', '/rest/credentials/test', {
+				credentials: { id, name, type: 'ocoyaApi', data: { apiKey, baseUrl: standIn.baseUrl } },
+			});
+			return data;
+		};
+
+		const good = await test(CREDENTIAL_ID, CREDENTIAL_NAME, standIn.apiKey);
+		expect(good.status).toBe('OK');
+
+		const bad = await test(BAD_CREDENTIAL_ID, BAD_CREDENTIAL_NAME, WRONG_API_KEY);
+		expect(bad.status).toBe('Error');
+		expect(bad.message).toMatch(/403|Invalid API token|Forbidden/i);
+
+		const me = standIn.requestsTo('GET', '/me');
+		expect(me.map((r) => [r.headers['x-api-key'], r.status])).toEqual([
+			[standIn.apiKey, 200],
+			[WRONG_API_KEY, 403],
+		]);
+	});
+});

@@ -1,0 +1,213 @@
+/**
+ * Shared set-up for the end-to-end suites: a throwaway n8n user folder with this package
+ * installed, credentials generated for the current stand-in, and the example workflows imported.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+	REPO_ROOT,
+	ensureN8nInstalled,
+	installPackageIntoUserFolder,
+	n8nCli,
+	tempUserFolder,
+	type N8nCliResult,
+} from '../../scripts/n8n-app';
+
+export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+
+/** Credential the examples reference, and a second one with a wrong key for the failure tests. */
+export const CREDENTIAL_ID = 'ocoya-standin';
+export const CREDENTIAL_NAME = 'Ocoya API (local stand-in)';
+export const BAD_CREDENTIAL_ID = 'ocoya-standin-badkey';
+export const BAD_CREDENTIAL_NAME = 'Ocoya API (wrong key)';
+export const WRONG_API_KEY = 'wrong-key-for-e2e';
+
+/** Fixed ids and node names of the example workflows (examples/*.json). */
+export const EXAMPLES = {
+	lead: {
+		file: 'lead-to-campaign.json',
+		id: 'OcoyaLeadToCmpgn',
+		webhookPath: 'ocoya-lead',
+		trigger: 'New Lead Webhook',
+		ocoya: 'Create Ocoya Campaign',
+		followUp: 'Follow Up',
+	},
+	crm: {
+		file: 'crm-batch.json',
+		id: 'OcoyaCrmBatch001',
+		ocoya: 'Create Ocoya Campaign',
+		success: 'Campaign Queued',
+		failure: 'Campaign Failed',
+	},
+	agent: {
+		file: 'ai-agent-tool.json',
+		id: 'OcoyaAiAgentTool',
+		agent: 'AI Agent',
+		tool: 'Create Ocoya Campaign',
+		model: 'OpenAI Chat Model',
+	},
+} as const;
+
+export interface Workflow {
+	id: string;
+	name: string;
+	nodes: Array<{
+		name: string;
+		type: string;
+		typeVersion: number;
+		parameters: Record<string, unknown>;
+		credentials?: Record<string, { id: string; name: string }>;
+		onError?: string;
+		[key: string]: unknown;
+	}>;
+	connections: Record<string, Record<string, Array<Array<{ node: string; type: string; index: number }> | null>>>;
+	[key: string]: unknown;
+}
+
+export function readExample(file: string): Workflow {
+	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as Workflow;
+}
+
+/**
+ * A copy of an example with a new id/name that uses the wrong-key credential (and, for webhook
+ * workflows, its own path), for the failure tests.
+ */
+export function withWrongKey(workflow: Workflow, id: string, webhookPath?: string): Workflow {
+	const copy = JSON.parse(JSON.stringify(workflow)) as Workflow;
+	copy.id = id;
+	copy.name = `${workflow.name} (wrong key)`;
+	for (const node of copy.nodes) {
+		if (node.credentials?.ocoyaApi) node.credentials.ocoyaApi = { id: BAD_CREDENTIAL_ID, name: BAD_CREDENTIAL_NAME };
+		if (webhookPath && node.type === 'n8n-nodes-base.webhook') {
+			node.parameters.path = webhookPath;
+			node.webhookId = '00000000-0000-4000-8000-00000000bad1';
+		}
+	}
+	return copy;
+}
+
+export interface PreparedFolder {
+	userFolder: string;
+	/** Runs an n8n CLI command against this user folder; throws on a non-zero exit unless allowed. */
+	cli(args: string[], options?: { allowFailure?: boolean; timeoutMs?: number }): Promise<N8nCliResult>;
+	/** Writes a workflow (or list) to a temp file and imports it. */
+	importWorkflow(workflow: Workflow | Workflow[]): Promise<void>;
+	remove(): void;
+}
+
+export interface PrepareOptions {
+	baseUrl: string;
+	apiKey: string;
+	/** Workflows to import (one import:workflow call), e.g. [readExample('crm-batch.json')]. */
+	workflows?: Workflow[];
+}
+
+/** Progress lines on stderr, so a slow set-up shows where its time goes. */
+export function log(message: string): void {
+	process.stderr.write(`[e2e] ${message}\n`);
+}
+
+export function timer(): () => string {
+	const started = Date.now();
+	return () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+/**
+ * ensureN8nInstalled (no-op when installed), a fresh user folder with the built package, both
+ * credentials (plain data: import:credentials encrypts it), and the chosen examples.
+ */
+export async function prepareUserFolder(options: PrepareOptions): Promise<PreparedFolder> {
+	const elapsed = timer();
+	await ensureN8nInstalled();
+	// OCOYA_E2E_PACKAGE_DIR: test another build of the package (a folder with package.json + dist/).
+	const packageDir = process.env.OCOYA_E2E_PACKAGE_DIR || REPO_ROOT;
+	if (!fs.existsSync(path.join(packageDir, 'dist', 'nodes', 'Ocoya', 'Ocoya.node.js'))) {
+		throw new Error(`${path.join(packageDir, 'dist')} is incomplete: run \`npm run build\` before the e2e suites`);
+	}
+	const userFolder = tempUserFolder('n8n-e2e-ocoya-');
+	installPackageIntoUserFolder(userFolder, { packageDir });
+	const files = path.join(userFolder, 'import');
+	fs.mkdirSync(files, { recursive: true });
+	let counter = 0;
+
+	const cli: PreparedFolder['cli'] = async (args, cliOptions = {}) => {
+		const result = await n8nCli(args, { userFolder, timeoutMs: cliOptions.timeoutMs ?? 120_000 });
+		if (result.code !== 0 && !cliOptions.allowFailure) {
+			throw new Error(
+				`n8n ${args.join(' ')} exited with ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+			);
+		}
+		return result;
+	};
+
+	const importWorkflow: PreparedFolder['importWorkflow'] = async (workflow) => {
+		const file = path.join(files, `workflow-${++counter}.json`);
+		fs.writeFileSync(file, JSON.stringify(workflow, null, 2));
+		await cli(['import:workflow', `--input=${file}`]);
+	};
+
+	const credentialsFile = path.join(files, 'credentials.json');
+	fs.writeFileSync(
+		credentialsFile,
+		JSON.stringify(
+			[
+				{
+					id: CREDENTIAL_ID,
+					name: CREDENTIAL_NAME,
+					type: 'ocoyaApi',
+					data: { apiKey: options.apiKey, baseUrl: options.baseUrl },
+				},
+				{
+					id: BAD_CREDENTIAL_ID,
+					name: BAD_CREDENTIAL_NAME,
+					type: 'ocoyaApi',
+					data: { apiKey: WRONG_API_KEY, baseUrl: options.baseUrl },
+				},
+			],
+			null,
+			2,
+		),
+	);
+	await cli(['import:credentials', `--input=${credentialsFile}`]);
+	// The plain-text key has no business staying on disk once n8n has it encrypted.
+	fs.rmSync(credentialsFile);
+	if (options.workflows?.length) await importWorkflow(options.workflows);
+
+	log(`user folder ${userFolder} ready (credentials, ${options.workflows?.length ?? 0} workflow(s)) in ${elapsed()}`);
+	return {
+		userFolder,
+		cli,
+		importWorkflow,
+		remove: () => fs.rmSync(userFolder, { recursive: true, force: true }),
+	};
+}
+
+/** The first JSON object in a string (n8n prints log lines around what a command outputs). */
+export function firstJson<T>(text: string): T {
+	const start = text.search(/^[[{]/m);
+	if (start < 0) throw new Error(`no JSON in:\n${text.slice(-2000)}`);
+	return JSON.parse(text.slice(start)) as T;
+}
+
+export async function sleep(ms: number): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let lastError: unknown;
+	for (;;) {
+		try {
+			const value = await check();
+			if (value !== undefined) return value;
+		} catch (error) {
+			lastError = error;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+		}
+		await sleep(250);
+	}
+}
