@@ -244,7 +244,8 @@ describe('faults of the create call', () => {
 		expect(result.items[0]).toEqual({
 			json: {
 				error: 'Ocoya returned HTTP 400: Unsupported language',
-				details: { description: expect.stringMatching(/rejected the request/), httpCode: '400' },
+				description: expect.stringMatching(/rejected the request/),
+				httpCode: '400',
 			},
 			pairedItem: { item: 0 },
 		});
@@ -268,7 +269,7 @@ describe('faults of the create call', () => {
 		expect(failure[0].json).toMatchObject({
 			deal: 'D-1',
 			error: 'Ocoya returned HTTP 422: Brand kit belongs to another workspace',
-			details: { httpCode: '422' },
+			message: expect.stringMatching(/rejected the request/),
 		});
 		expect(failure[0].pairedItem).toEqual({ item: 0 });
 	});

@@ -1,7 +1,7 @@
 /**
  * The node in n8n's editor, in headless Chromium: log in through the sign-in form, open the
  * lead example, double-click the Ocoya node and check the Campaign › Create fields are shown.
- * Saves docs/editor-ocoya-node.png for the README.
+ * Saves docs/editor-ocoya-node.png for the README (reports/ for other N8N_VERSIONs).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,14 +9,19 @@ import path from 'node:path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { REPO_ROOT, ownerSession, startN8n, type N8nHandle } from '../../scripts/n8n-app';
+import { DEFAULT_N8N_VERSION, REPO_ROOT, n8nApp, ownerSession, startN8n, type N8nHandle } from '../../scripts/n8n-app';
 import { startStandIn, type StandIn } from '../stand-in';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium';
 import { EXAMPLES, log, prepareUserFolder, readExample, timer, type PreparedFolder } from './support';
 
 jest.setTimeout(180_000);
 
-const SCREENSHOT = path.join(REPO_ROOT, 'docs', 'editor-ocoya-node.png');
+// The README shows the default n8n's editor; runs against another N8N_VERSION keep theirs in reports/.
+const n8nVersion = n8nApp().version;
+const SCREENSHOT =
+	n8nVersion === DEFAULT_N8N_VERSION
+		? path.join(REPO_ROOT, 'docs', 'editor-ocoya-node.png')
+		: path.join(REPO_ROOT, 'reports', `editor-ocoya-node-n8n-${n8nVersion}.png`);
 const OWNER = { email: 'owner@example.com', password: 'Passw0rd-for-tests' };
 const CREATE_FIELDS = ['Workspace', 'Prompt', 'Goal', 'Audience', 'Tone', 'Number of Posts', 'Duration (Days)'];
 

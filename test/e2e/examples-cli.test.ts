@@ -84,7 +84,7 @@ describe('examples/crm-batch.json under n8n execute', () => {
 			throw new Error(
 				`failed item(s) stayed on the success output: ${JSON.stringify(strays)}. With onError ` +
 					'"continueErrorOutput", n8n moves an item to the error output only when the item has `error` set or its ' +
-					'json has no keys besides error/message/details (n8n-core WorkflowExecute.handleNodeErrorOutput).',
+					'json has no keys besides error and message (n8n-core WorkflowExecute.handleNodeErrorOutput; 2.x also allows details).',
 			);
 		}
 		expect(outputItems(run, EXAMPLES.crm.ocoya, 0)).toEqual([

@@ -41,7 +41,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (!this.continueOnFail()) {
 				throw withItemIndex(this, error, itemIndex);
 			}
-			returnData.push({ json: errorItem(error), pairedItem: { item: itemIndex } });
+			const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
+			returnData.push({ json: errorItem(error, toErrorOutput), pairedItem: { item: itemIndex } });
 		}
 	}
 	return [returnData];
@@ -56,18 +57,17 @@ function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: nu
 }
 
 /**
- * Only `error`, `message` and `details`: n8n routes an item to the node's error output
- * ("On Error: Continue (using error output)") only when its json has no other keys.
+ * On the regular output a failed item carries the status for IF/Switch nodes. Routed to the error
+ * output it may hold only `error` and `message`: n8n 1.x moves an item there only when its json has
+ * no other keys (2.x also allows `details`), and then merges in the input item's fields.
  */
-function errorItem(error: unknown): IDataObject {
-	if (error instanceof NodeApiError) {
-		return {
-			error: error.message,
-			details: { description: error.description ?? undefined, httpCode: error.httpCode ?? undefined },
-		};
-	}
-	if (error instanceof NodeOperationError) {
-		return { error: error.message, details: { description: error.description ?? undefined } };
-	}
-	return { error: error instanceof Error ? error.message : String(error) };
+function errorItem(error: unknown, toErrorOutput: boolean): IDataObject {
+	const message = error instanceof Error ? error.message : String(error);
+	const description =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? (error.description ?? undefined)
+			: undefined;
+	if (toErrorOutput) return { error: message, message: description };
+	const httpCode = error instanceof NodeApiError ? (error.httpCode ?? undefined) : undefined;
+	return { error: message, description, httpCode };
 }
