@@ -5,9 +5,7 @@
  */
 import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
-import { shutdownHarness } from './harness';
-import { startStandIn, type StandIn } from './stand-in';
-import { createParameters, everythingVisible, items, runCreate } from './support/ocoya';
+import { createParameters, everythingVisible, items, runCreate, useStandIn } from './support/ocoya';
 
 interface BadInput {
 	field: string;
@@ -56,17 +54,8 @@ function withValue(parameters: INodeParameters, field: string, value: unknown): 
 	return { ...base, [field]: value as INodeParameters[string] };
 }
 
-let standIn: StandIn;
+const standIn = useStandIn();
 const seen: string[] = [];
-
-beforeAll(async () => {
-	standIn = await startStandIn();
-});
-afterEach(() => standIn.reset());
-afterAll(async () => {
-	await standIn.close();
-	await shutdownHarness();
-});
 
 async function expectRejected(parameters: INodeParameters, testCase: BadInput, inputValue: unknown) {
 	const result = await runCreate(standIn, parameters, { inputItems: items({ value: inputValue }) });

@@ -1,18 +1,7 @@
 /** Campaign › Create sends exactly the contract's request and passes Ocoya's 202 reply on. */
-import { shutdownHarness } from './harness';
-import { startStandIn, type StandIn } from './stand-in';
-import { createParameters, everythingVisible, items, runCreate } from './support/ocoya';
+import { createParameters, everythingVisible, items, runCreate, useStandIn } from './support/ocoya';
 
-let standIn: StandIn;
-
-beforeAll(async () => {
-	standIn = await startStandIn();
-});
-afterEach(() => standIn.reset());
-afterAll(async () => {
-	await standIn.close();
-	await shutdownHarness();
-});
+const standIn = useStandIn();
 
 describe('Campaign › Create', () => {
 	it('sends every field of the API when every parameter is set', async () => {

@@ -1,20 +1,10 @@
 /** The Ocoya API credential: its header, its test request, and where the key may go. */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { shutdownHarness, testCredential } from './harness';
-import { startStandIn, type StandIn } from './stand-in';
-import { createParameters, everythingVisible, ocoyaCredential, runCreate } from './support/ocoya';
+import { testCredential } from './harness';
+import { createParameters, everythingVisible, ocoyaCredential, runCreate, useStandIn } from './support/ocoya';
 
-let standIn: StandIn;
-
-beforeAll(async () => {
-	standIn = await startStandIn();
-});
-afterEach(() => standIn.reset());
-afterAll(async () => {
-	await standIn.close();
-	await shutdownHarness();
-});
+const standIn = useStandIn();
 
 describe('credential test (the "Test" button in n8n)', () => {
 	it('succeeds with a good key, through GET /me with the X-API-Key header', async () => {

@@ -1,24 +1,14 @@
 /** The editor's lists: workspaces (searchable), brand kits, hashtag libraries, social profiles, studio designs. */
 import { NodeApiError, NodeOperationError, type INodeListSearchResult, type INodePropertyOptions } from 'n8n-workflow';
 
-import { shutdownHarness, type MethodResult } from './harness';
-import { startStandIn, type StandIn } from './stand-in';
-import { createParameters, everythingVisible, runLoader, runWorkspaceSearch } from './support/ocoya';
+import type { MethodResult } from './harness';
+import { createParameters, everythingVisible, runLoader, runWorkspaceSearch, useStandIn } from './support/ocoya';
 
-let standIn: StandIn;
-
-beforeAll(async () => {
-	standIn = await startStandIn({
+const standIn = useStandIn({
 		seed: {
 			'brand-kits': { ws_standin_1: [{ id: 'bk_1', name: 'Acme Brand' }], ws_standin_2: [{ id: 'bk_2', name: 'Side Brand' }] },
 		},
 	});
-});
-afterEach(() => standIn.reset());
-afterAll(async () => {
-	await standIn.close();
-	await shutdownHarness();
-});
 
 function ok<T>(result: MethodResult<T>): T {
 	if (!result.ok) throw result.error;

@@ -7,9 +7,8 @@ import { createServer } from 'node:net';
 
 import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
-import { shutdownHarness } from './harness';
 import { startStandIn, type Fault, type StandIn } from './stand-in';
-import { createParameters, everythingVisible, items, runCreate } from './support/ocoya';
+import { createParameters, everythingVisible, items, runCreate, useStandIn } from './support/ocoya';
 
 const MAY_EXIST = /The campaign may have been created; check Ocoya before retrying/;
 
@@ -157,17 +156,8 @@ const cases: FaultCase[] = [
 	},
 ];
 
-let standIn: StandIn;
+const standIn = useStandIn();
 const seen: string[] = [];
-
-beforeAll(async () => {
-	standIn = await startStandIn();
-});
-afterEach(() => standIn.reset());
-afterAll(async () => {
-	await standIn.close();
-	await shutdownHarness();
-});
 
 describe('faults of the create call', () => {
 	it.each(cases)('$name', async (testCase) => {

@@ -9,11 +9,12 @@ import {
 	executeNode,
 	listSearch,
 	loadOptions,
+	shutdownHarness,
 	type ExecuteNodeOptions,
 	type ExecuteNodeResult,
 	type MethodResult,
 } from '../harness';
-import type { StandIn } from '../stand-in';
+import { startStandIn, type StandIn, type StandInOptions } from '../stand-in';
 
 export const ocoyaNode = new Ocoya();
 export const ocoyaCredential = new OcoyaApi();
@@ -21,6 +22,30 @@ export const ocoyaCredential = new OcoyaApi();
 export interface Target {
 	baseUrl: string;
 	apiKey: string;
+}
+
+/**
+ * One stand-in per test file: started before the first test, reset after each, closed (with the
+ * harness) after the last. The returned object forwards to the running stand-in, so suites can
+ * hold it in a const from the start.
+ */
+export function useStandIn(options?: StandInOptions): StandIn {
+	let current: StandIn | undefined;
+	beforeAll(async () => {
+		current = await startStandIn(options);
+	});
+	afterEach(() => current?.reset());
+	afterAll(async () => {
+		await current?.close();
+		await shutdownHarness();
+	});
+	return new Proxy({} as StandIn, {
+		get(_target, property) {
+			if (current === undefined) throw new Error('The stand-in starts in beforeAll: use it inside a test');
+			const value: unknown = Reflect.get(current, property, current);
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+		},
+	});
 }
 
 export function credentialsFor(target: Target): ExecuteNodeOptions['credentials'] {
