@@ -208,10 +208,9 @@ export class OcoyaClient {
 				? MAY_EXIST_HINT
 				: 'Try again in a moment.';
 		const detail = code ?? redact(messageOf(error) ?? 'unknown error');
-		// The code goes in the description: n8n replaces a message naming a Node.js error code with
-		// its own generic text, which for ECONNRESET even advises an immediate retry.
+		// The code stays out of the message and out of the response object: given either, n8n swaps
+		// our message for its generic text for that code, which for ECONNRESET advises an immediate retry.
 		const description = `${advice} (${detail})`;
-		// No `code` in the response object: n8n would swap our message for its generic text for that code.
 		return new NodeApiError(
 			this.context.getNode(),
 			{ message: what },
