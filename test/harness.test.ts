@@ -367,23 +367,6 @@ describe('findings about n8n-core request helpers', () => {
 			config?: { headers?: Record<string, unknown> };
 			response?: { headers?: Record<string, unknown>; data?: unknown; status?: number };
 		};
-		const report = {
-			name: error.name,
-			message: error.message,
-			description: error.description,
-			httpCode: error.httpCode,
-			context: error.context,
-			causeKeys: Object.keys(cause ?? {}),
-			causeConfigHeaders: cause?.config?.headers,
-			causeResponseStatus: cause?.response?.status,
-			causeResponseHeaders: cause?.response?.headers,
-			causeResponseData: cause?.response?.data,
-			errorResponse: error.errorResponse,
-			jsonContainsKey: JSON.stringify(error).includes(GOOD_KEY),
-			toJSONContainsKey: JSON.stringify((error as unknown as { toJSON?: () => unknown }).toJSON?.() ?? {}).includes(GOOD_KEY),
-		};
-		// eslint-disable-next-line no-console
-		console.log('FINDING-1', JSON.stringify(report, null, 2));
 		expect(error.httpCode).toBe('422');
 		// The raw AxiosError is kept as the non-enumerable `cause`, WITH the API key header.
 		expect(cause?.config?.headers?.['X-API-Key']).toBe(GOOD_KEY);
@@ -406,11 +389,8 @@ describe('findings about n8n-core request helpers', () => {
 		});
 		setTimeout(() => controller.abort(), 200);
 		const result = await pending;
-		const elapsed = Date.now() - started;
-		// eslint-disable-next-line no-console
-		const cause = (result.error as Error | undefined)?.cause as { name?: string; message?: string; constructor?: { name?: string } } | undefined;
-		console.log('FINDING-2', JSON.stringify({ elapsed, status: result.run.status, error: result.error?.message, errorName: result.error?.name, causeName: cause?.name, causeCtor: cause?.constructor?.name, causeMessage: cause?.message, causeIsError: cause instanceof Error, recorded: result.recordedError?.message, received: received.length }));
-		expect(elapsed).toBeLessThan(3000);
+		expect(Date.now() - started).toBeLessThan(3000);
+		expect(result.items).toHaveLength(0);
 		expect(received).toHaveLength(0);
 	});
 
@@ -422,8 +402,6 @@ describe('findings about n8n-core request helpers', () => {
 			parameters: { name: '={{ $json.name }}', fullResponse: true, ignoreErrors: true },
 			inputItems: [{ json: { name: 'ok' } }, { json: { name: 'limited' } }],
 		});
-		// eslint-disable-next-line no-console
-		console.log('FINDING-3a', JSON.stringify(result.items.map((i) => i.json), null, 2));
 		expect(result.error).toBeUndefined();
 		expect(result.items[1]?.json).toMatchObject({ statusCode: 429, headers: { 'x-ratelimit-remaining': '42', 'retry-after': '7' } });
 		expect(result.items[0]?.json).toMatchObject({ statusCode: 200, headers: { 'x-ratelimit-limit': '100' } });
@@ -438,8 +416,6 @@ describe('findings about n8n-core request helpers', () => {
 		});
 		const error = result.error as NodeApiError;
 		const cause = error.cause as unknown as { response?: { headers?: Record<string, unknown> } };
-		// eslint-disable-next-line no-console
-		console.log('FINDING-3b', JSON.stringify({ httpCode: error.httpCode, message: error.message, description: error.description, headers: cause?.response?.headers }, null, 2));
 		expect(error.httpCode).toBe('429');
 		expect(cause?.response?.headers).toMatchObject({ 'x-ratelimit-remaining': '42', 'retry-after': '7' });
 	});
@@ -454,8 +430,6 @@ describe('findings about n8n-core request helpers', () => {
 		});
 		const error = result.error as NodeApiError;
 		const cause = error?.cause as unknown as { code?: string; message?: string } | undefined;
-		// eslint-disable-next-line no-console
-		console.log('FINDING-3c', JSON.stringify({ elapsed: Date.now() - started, name: error?.name, message: error?.message, description: error?.description, httpCode: error?.httpCode, causeCode: cause?.code, causeMessage: cause?.message }, null, 2));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('ECONNABORTED');
 		expect(cause?.code).toBe('ECONNABORTED');
