@@ -276,7 +276,7 @@ function readOption(
 }
 
 /** The request body for one item, checked against the contract; optional fields left at their default are omitted. */
-export function buildCampaignBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
+function buildCampaignBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	const body: IDataObject = {
 		prompt: readText(context, FIELDS.prompt, itemIndex, PROMPT_MIN_LENGTH),
 	};
