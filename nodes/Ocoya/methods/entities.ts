@@ -17,7 +17,7 @@ export interface OcoyaEntity {
 
 /**
  * Ocoya does not document its list replies, so accept a bare array or an object wrapping one,
- * and take the best name field there is.
+ * and take the best name field there is. Sorted by name, as every dropdown shows them.
  */
 export function parseEntityList(reply: unknown): OcoyaEntity[] | undefined {
 	let list: unknown = reply;
@@ -37,7 +37,7 @@ export function parseEntityList(reply: unknown): OcoyaEntity[] | undefined {
 		const platform = typeof record.platform === 'string' ? record.platform : undefined;
 		entities.push({ id, name: nameKey !== undefined ? String(record[nameKey]) : id, detail: platform });
 	}
-	return entities;
+	return entities.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function fetchEntities(

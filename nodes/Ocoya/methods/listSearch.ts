@@ -16,7 +16,6 @@ export async function searchWorkspaces(
 					workspace.name.toLowerCase().includes(needle) ||
 					workspace.id.toLowerCase() === needle,
 			)
-			.sort((a, b) => a.name.localeCompare(b.name))
 			.map((workspace) => ({ name: workspace.name, value: workspace.id })),
 	};
 }

@@ -14,12 +14,10 @@ function selectedWorkspace(context: ILoadOptionsFunctions): string {
 }
 
 function toOptions(entities: OcoyaEntity[]): INodePropertyOptions[] {
-	return entities
-		.map((entity) => ({
-			name: entity.detail !== undefined ? `${entity.name} (${entity.detail})` : entity.name,
-			value: entity.id,
-		}))
-		.sort((a, b) => a.name.localeCompare(b.name));
+	return entities.map((entity) => ({
+		name: entity.detail !== undefined ? `${entity.name} (${entity.detail})` : entity.name,
+		value: entity.id,
+	}));
 }
 
 function workspaceList(path: string) {
