@@ -8,7 +8,7 @@
 // The per-ruleset "off" overrides below are the same ones n8n's own community-package scanner
 // (@n8n/scan-community-package, buildScanConfig) applies, so `npm run lint` and the scan agree.
 //
-// test/ and scripts/ are deliberately NOT linted: they are dev-only code (they may use
+// test/ and dev/ are deliberately NOT linted: they are dev-only code (they may use
 // process, timers, fs, devDependencies) and are type-checked by tsc (tsconfig.test.json) instead.
 // n8n-app/ is the local n8n instance used by the e2e suite.
 import { defineConfig, globalIgnores } from 'eslint/config';
@@ -28,7 +28,7 @@ export default defineConfig(
 		'n8n-app/',
 		'.n8n-app/',
 		'test/',
-		'scripts/',
+		'dev/',
 		'coverage/',
 		'reports/',
 		'.tmp/',

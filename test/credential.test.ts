@@ -1,7 +1,7 @@
 /** The Ocoya API credential: its header, its test request, and where the key may go. */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { testCredential } from './harness';
+import { testCredential } from '../dev/harness';
 import { createParameters, everythingVisible, ocoyaCredential, runCreate, useStandIn } from './support/ocoya';
 
 const standIn = useStandIn();

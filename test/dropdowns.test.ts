@@ -1,7 +1,7 @@
 /** The editor's lists: workspaces (searchable), brand kits, hashtag libraries, social profiles, studio designs. */
 import { NodeApiError, NodeOperationError, type INodeListSearchResult, type INodePropertyOptions } from 'n8n-workflow';
 
-import type { MethodResult } from './harness';
+import type { MethodResult } from '../dev/harness';
 import { createParameters, everythingVisible, runLoader, runWorkspaceSearch, useStandIn } from './support/ocoya';
 
 const standIn = useStandIn({

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 
 import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
-import { startStandIn, type Fault, type StandIn } from './stand-in';
+import { startStandIn, type Fault, type StandIn } from '../dev/ocoya-stand-in';
 import { createParameters, everythingVisible, items, runCreate, useStandIn } from './support/ocoya';
 
 const MAY_EXIST = /The campaign may have been created; check Ocoya before retrying/;

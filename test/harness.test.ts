@@ -26,7 +26,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { executeNode, listSearch, loadOptions, shutdownHarness, testCredential } from './harness';
+import { executeNode, listSearch, loadOptions, shutdownHarness, testCredential } from '../dev/harness';
 
 /* ----------------------------- local HTTP server ----------------------------------- */
 

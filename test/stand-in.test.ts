@@ -1,7 +1,7 @@
 /** Tests of the Ocoya stand-in itself, over real HTTP with undici. */
 import * as net from 'node:net';
 import { Agent, request, type Dispatcher } from 'undici';
-import { getContract, startStandIn, type Fault, type StandIn, type StandInOptions } from './stand-in';
+import { getContract, startStandIn, type Fault, type StandIn, type StandInOptions } from '../dev/ocoya-stand-in';
 
 interface CallOptions {
 	method?: Dispatcher.HttpMethod;

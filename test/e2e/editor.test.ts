@@ -9,8 +9,8 @@ import path from 'node:path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { DEFAULT_N8N_VERSION, REPO_ROOT, n8nApp, ownerSession, startN8n, type N8nHandle } from '../../scripts/n8n-app';
-import { startStandIn, type StandIn } from '../stand-in';
+import { DEFAULT_N8N_VERSION, REPO_ROOT, n8nApp, ownerSession, startN8n, type N8nHandle } from '../../dev/n8n/app';
+import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
 import { CHROMIUM_ARGS, ensureChromium } from './chromium';
 import { EXAMPLES, log, prepareUserFolder, readExample, timer, type PreparedFolder } from './support';
 

@@ -2,8 +2,8 @@
  * The runnable examples executed by the real n8n CLI (`n8n execute --id … --rawOutput`)
  * against the Ocoya stand-in: what each node emitted, and exactly what reached "Ocoya".
  */
-import { nodeOutput, parseRawOutput, type N8nRun } from '../../scripts/n8n-app';
-import { startStandIn, type StandIn } from '../stand-in';
+import { nodeOutput, parseRawOutput, type N8nRun } from '../../dev/n8n/app';
+import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
 import {
 	EXAMPLES,
 	WRONG_API_KEY,

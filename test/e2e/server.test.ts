@@ -5,8 +5,8 @@
  */
 import { request } from 'undici';
 
-import { activateWorkflowArgs, startN8n, ownerSession, type N8nHandle, type N8nSession } from '../../scripts/n8n-app';
-import { startStandIn, type StandIn } from '../stand-in';
+import { activateWorkflowArgs, startN8n, ownerSession, type N8nHandle, type N8nSession } from '../../dev/n8n/app';
+import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
 import {
 	BAD_CREDENTIAL_ID,
 	BAD_CREDENTIAL_NAME,

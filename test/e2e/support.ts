@@ -12,7 +12,7 @@ import {
 	n8nCli,
 	tempUserFolder,
 	type N8nCliResult,
-} from '../../scripts/n8n-app';
+} from '../../dev/n8n/app';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 

@@ -13,8 +13,8 @@ import {
 	type ExecuteNodeOptions,
 	type ExecuteNodeResult,
 	type MethodResult,
-} from '../harness';
-import { startStandIn, type StandIn, type StandInOptions } from '../stand-in';
+} from '../../dev/harness';
+import { startStandIn, type StandIn, type StandInOptions } from '../../dev/ocoya-stand-in';
 
 export const ocoyaNode = new Ocoya();
 export const ocoyaCredential = new OcoyaApi();

@@ -1,10 +1,10 @@
 /**
  * Runs the stand-in until SIGINT/SIGTERM:
- *   npx tsx test/stand-in/cli.ts [--port N] [--api-key K] [--rate-limit LIMIT/WINDOW_MS] [--latency MS]
+ *   npx tsx dev/ocoya-stand-in/cli.ts [--port N] [--api-key K] [--rate-limit LIMIT/WINDOW_MS] [--latency MS]
  */
 import { startStandIn, type StandInOptions } from './index';
 
-const USAGE = 'Usage: tsx test/stand-in/cli.ts [--port N] [--api-key K] [--rate-limit 60/60000] [--latency MS]';
+const USAGE = 'Usage: tsx dev/ocoya-stand-in/cli.ts [--port N] [--api-key K] [--rate-limit 60/60000] [--latency MS]';
 
 function fail(message: string): never {
 	process.stderr.write(`${message}\n${USAGE}\n`);

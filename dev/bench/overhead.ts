@@ -3,7 +3,7 @@
  * Header Auth) and through a bare undici loop, plus probes that show where the time goes.
  * No rate limit on the stand-in here: this is the cost of the machinery, not of waiting.
  */
-import { startStandIn } from '../../test/stand-in';
+import { startStandIn } from '../ocoya-stand-in';
 import { fmt, log, median, ratio, table } from './common';
 import { runHttpRequest, runOurs, runProbe, runUndici, type Measure } from './contenders';
 

@@ -1,12 +1,12 @@
 /**
- * Command line for the project's n8n app (see n8n-app.ts):
- *   tsx scripts/n8n.ts install          install n8n-app/ if missing or its lockfile changed
- *   tsx scripts/n8n.ts start [--port=N] same as scripts/start.ts: stand-in, examples, n8n on 127.0.0.1
- *   tsx scripts/n8n.ts cli <n8n args>   run an n8n CLI command against the same user folder
+ * Command line for the project's n8n app (see app.ts):
+ *   tsx dev/n8n/cli.ts install          install n8n-app/ if missing or its lockfile changed
+ *   tsx dev/n8n/cli.ts start [--port=N] same as dev/start.ts: stand-in, examples, n8n on 127.0.0.1
+ *   tsx dev/n8n/cli.ts cli <n8n args>   run an n8n CLI command against the same user folder
  * The user folder (database, encryption key, workflows) persists in n8n-app/.data/user.
  */
-import { ensureN8nInstalled, installPackageIntoUserFolder, n8nCli } from './n8n-app';
-import { USER_FOLDER, start } from './start';
+import { ensureN8nInstalled, installPackageIntoUserFolder, n8nCli } from './app';
+import { USER_FOLDER, start } from '../start';
 
 async function main(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
 		process.stderr.write(result.stderr);
 		return result.code ?? 1;
 	}
-	console.error('usage: tsx scripts/n8n.ts install | start [--port=N] | cli <n8n args>');
+	console.error('usage: tsx dev/n8n/cli.ts install | start [--port=N] | cli <n8n args>');
 	return 2;
 }
 

@@ -4,12 +4,12 @@
  * request log) is counted. The stand-in runs in the parent; this process only runs n8n-core
  * and the node.
  *
- *   node --expose-gc --import tsx scripts/bench/memory-probe.ts <baseUrl> <apiKey> <ours|http> <items>
+ *   node --expose-gc --import tsx dev/bench/memory-probe.ts <baseUrl> <apiKey> <ours|http> <items>
  *
  * Prints one line: `MEMORY {json}`.
  */
-import { shutdownHarness } from '../../test/harness';
-import type { StandIn } from '../../test/stand-in';
+import { shutdownHarness } from '../harness';
+import type { StandIn } from '../ocoya-stand-in';
 import { runHttpRequest, runOurs } from './contenders';
 
 /** Sampling period: short enough to catch a peak during a run of a few seconds. */

@@ -9,7 +9,7 @@ import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { startStandIn } from '../../test/stand-in';
+import { startStandIn } from '../ocoya-stand-in';
 import { fmt, log, median, REPO_ROOT, table } from './common';
 import { HTTP_REQUEST_NODE_FILE } from './http-request-node';
 import type { MemoryReport } from './memory-probe';

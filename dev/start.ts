@@ -1,7 +1,7 @@
 /**
  * `npm start`: this repo's built package inside the real, pinned n8n, ready to click through.
  *
- *   tsx scripts/start.ts [--port N]        (npm start -- --port N; or N8N_PORT=N)
+ *   tsx dev/start.ts [--port N]        (npm start -- --port N; or N8N_PORT=N)
  *
  * 1. installs n8n-app/ on first use (minutes; progress is printed),
  * 2. starts the Ocoya API stand-in on 127.0.0.1:4010 (a fixed port, so the imported
@@ -31,8 +31,8 @@ import {
 	n8nCli,
 	startN8n,
 	type N8nHandle,
-} from './n8n-app';
-import { startStandIn, type StandIn } from '../test/stand-in';
+} from './n8n/app';
+import { startStandIn, type StandIn } from './ocoya-stand-in';
 
 export const DATA_DIR = path.join(N8N_APP_ROOT, '.data');
 /** N8N_USER_FOLDER of `npm start` and `npm run n8n -- cli …`: database, encryption key, workflows. */

@@ -1,13 +1,13 @@
 /**
  * The things the bench runs against the stand-in, each as "send N items, tell me how long".
- * Every harness run uses test/harness (n8n-core's real WorkflowExecute), so our node, the HTTP
+ * Every harness run uses dev/harness (n8n-core's real WorkflowExecute), so our node, the HTTP
  * Request node and the probes share one engine, one process and one stand-in.
  */
 import { Agent, request } from 'undici';
 import type { INode, INodeParameters } from 'n8n-workflow';
 
-import { executeNode, NODE_UNDER_TEST_NAME, type ExecuteNodeResult } from '../../test/harness';
-import type { StandIn } from '../../test/stand-in';
+import { executeNode, NODE_UNDER_TEST_NAME, type ExecuteNodeResult } from '../harness';
+import type { StandIn } from '../ocoya-stand-in';
 import { inputItems, nowMs, PROMPT_EXPRESSION, promptFor, withTimeout, WORKSPACE_ID } from './common';
 import { HTTP_REQUEST_TYPE_NAME, headerAuthCredentials, httpRequestParameters, loadHttpRequestNode, type HttpRequestParameterOptions } from './http-request-node';
 import { loadOcoya, ocoyaCredentials } from './ocoya-node';

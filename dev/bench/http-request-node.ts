@@ -1,6 +1,6 @@
 /**
  * n8n's own HTTP Request node (n8n-nodes-base 2.41.1 from n8n-app/node_modules), loaded into
- * this Node 20 process so it runs in the same n8n-core engine (test/harness) as our node.
+ * this Node 20 process so it runs in the same n8n-core engine (dev/harness) as our node.
  *
  * Two adjustments, both about the test bed and not about the node:
  *  - n8n-nodes-base would `require('n8n-workflow')` from n8n-app/node_modules, a second copy
@@ -9,7 +9,7 @@
  *    harness's copy. Everything else (lodash, @n8n/utils, jsdom, …) loads from n8n-app.
  *  - httpHeaderAuth's `authenticate` uses an expression as a header *name*
  *    (`'={{$credentials.name}}': '={{$credentials.value}}'`). n8n's CredentialsHelper resolves
- *    names too; the harness helper (test/harness, not ours to edit) resolves only values. So the
+ *    names too; the harness helper (dev/harness, not ours to edit) resolves only values. So the
  *    credential is passed with the same properties and an `authenticate` function that sets the
  *    same header, which the harness helper calls as n8n would.
  */

@@ -3,7 +3,7 @@
  * (so a run takes seconds, not minutes), with the stand-in's X-RateLimit-* headers, 100 items
  * with unique prompts so duplicate creates can be counted.
  */
-import { startStandIn, type RateLimitOptions, type StandIn } from '../../test/stand-in';
+import { startStandIn, type RateLimitOptions, type StandIn } from '../ocoya-stand-in';
 import { fmt, log, nowMs, promptFor, ratio, table } from './common';
 import { runHttpRequest, runOurs, type Measure } from './contenders';
 

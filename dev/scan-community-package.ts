@@ -16,7 +16,7 @@
  * options) to list every finding, warnings included. Exit code is 1 on any error OR warning.
  *
  * It does not build: run `npm run build` first (dist/ must exist).
- * Usage: npx tsx scripts/scan-community-package.ts [packageDir]   (default: current directory)
+ * Usage: npx tsx dev/scan-community-package.ts [packageDir]   (default: current directory)
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';

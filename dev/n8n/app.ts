@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const N8N_APP_ROOT = path.join(REPO_ROOT, 'n8n-app');
 export const DEFAULT_N8N_VERSION = '2.41.1';
 const LOOPBACK = '127.0.0.1';
