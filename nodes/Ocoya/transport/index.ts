@@ -39,6 +39,27 @@ export interface OcoyaRequest {
 	totalTimeoutMs?: number;
 }
 
+/**
+ * What is known of a request that failed, for callers that must decide whether to try again:
+ * - `notSent`: it never reached Ocoya, or Ocoya's rate limit turned it away unprocessed;
+ * - `rejected`: Ocoya answered and refused it (4xx), so nothing was created;
+ * - `unknown`: it may have been acted on (timeout after sending, broken connection, 5xx, an
+ *   unreadable 2xx reply), so a second attempt could duplicate it.
+ */
+export type RequestOutcome = 'notSent' | 'rejected' | 'unknown';
+
+const outcomes = new WeakMap<object, RequestOutcome>();
+
+/** The outcome of a failed `OcoyaClient.request`; an error the transport did not raise counts as `unknown`. */
+export function requestOutcome(error: unknown): RequestOutcome {
+	return (error !== null && typeof error === 'object' && outcomes.get(error)) || 'unknown';
+}
+
+function withOutcome<E extends Error>(error: E, outcome: RequestOutcome): E {
+	outcomes.set(error, outcome);
+	return error;
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** Failures where the connection never carried the request, so sending it again cannot duplicate anything. */
