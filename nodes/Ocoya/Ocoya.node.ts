@@ -7,7 +7,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as campaign from './actions/campaign/Campaign.resource';
+import { toolDescriptionProperty } from './actions/campaign/toolDescription';
 import { router } from './actions/router';
+import { isToolVariant, withAdviceInMessage } from './actions/toolVariant';
 import * as listSearch from './methods/listSearch';
 import * as loadOptions from './methods/loadOptions';
 
@@ -26,6 +28,8 @@ export class Ocoya implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'ocoyaApi', required: true }],
 		properties: [
+			// Shown only in the Ocoya Tool: what an AI Agent's model is told (see toolDescription.ts).
+			toolDescriptionProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -41,6 +45,11 @@ export class Ocoya implements INodeType {
 	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		if (!isToolVariant(this)) return await router.call(this);
+		try {
+			return await router.call(this);
+		} catch (error) {
+			throw withAdviceInMessage(error);
+		}
 	}
 }

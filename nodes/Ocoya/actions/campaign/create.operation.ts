@@ -25,7 +25,7 @@ const OCOYA_DEFAULT: INodePropertyOptions = {
 	description: 'Do not send this field',
 };
 
-const GOALS: INodePropertyOptions[] = [
+export const GOALS: INodePropertyOptions[] = [
 	OCOYA_DEFAULT,
 	{ name: 'Awareness', value: 'awareness', description: 'Get the brand or product seen by more people' },
 	{ name: 'Education', value: 'education', description: 'Teach the audience something useful' },
@@ -35,7 +35,7 @@ const GOALS: INodePropertyOptions[] = [
 	{ name: 'Offer', value: 'offer', description: 'Drive sales with a discount or limited-time deal' },
 ];
 
-const AUDIENCES: INodePropertyOptions[] = [
+export const AUDIENCES: INodePropertyOptions[] = [
 	OCOYA_DEFAULT,
 	{ name: 'Business Owners', value: 'business_owners', description: 'People who run a business' },
 	{ name: 'Buyers and Customers', value: 'buyers_customers', description: 'People ready to buy' },
@@ -47,7 +47,7 @@ const AUDIENCES: INodePropertyOptions[] = [
 	{ name: 'Marketing Teams', value: 'marketing_teams', description: 'Marketers and their teams' },
 ];
 
-const POST_LENGTHS: INodePropertyOptions[] = [
+export const POST_LENGTHS: INodePropertyOptions[] = [
 	OCOYA_DEFAULT,
 	{ name: 'Extra Long', value: 'extra_long', description: 'Long-form captions for storytelling posts' },
 	{ name: 'Long', value: 'long', description: 'Several short paragraphs' },
@@ -55,7 +55,7 @@ const POST_LENGTHS: INodePropertyOptions[] = [
 	{ name: 'Short', value: 'short', description: 'One or two sentences' },
 ];
 
-const TONES: INodePropertyOptions[] = [
+export const TONES: INodePropertyOptions[] = [
 	OCOYA_DEFAULT,
 	{ name: 'Bold', value: 'bold', description: 'Confident and punchy' },
 	{ name: 'Educational', value: 'educational', description: 'Clear and explanatory' },
@@ -67,8 +67,8 @@ const TONES: INodePropertyOptions[] = [
 /** Bounds and defaults from the OpenAPI contract (spec/ocoya-create-campaign.openapi.yaml). */
 const DEFAULT_DURATION = 7;
 const DEFAULT_COUNT = 5;
-const DURATION = { min: 1, max: 30, fallback: DEFAULT_DURATION };
-const COUNT = { min: 3, max: 30, fallback: DEFAULT_COUNT };
+export const DURATION = { min: 1, max: 30, fallback: DEFAULT_DURATION };
+export const COUNT = { min: 3, max: 30, fallback: DEFAULT_COUNT };
 const PROMPT_MIN_LENGTH = 3;
 const MAX_REFERENCES = 3;
 
