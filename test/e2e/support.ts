@@ -101,6 +101,15 @@ export interface PrepareOptions {
 	apiKey: string;
 	/** Workflows to import (one import:workflow call), e.g. [readExample('crm-batch.json')]. */
 	workflows?: Workflow[];
+	/** More credentials to import with the two Ocoya ones, e.g. an OpenAI credential for a model stand-in. */
+	credentials?: CredentialToImport[];
+}
+
+export interface CredentialToImport {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
 }
 
 /** Progress lines on stderr, so a slow set-up shows where its time goes. */
@@ -164,6 +173,7 @@ export async function prepareUserFolder(options: PrepareOptions): Promise<Prepar
 					type: 'ocoyaApi',
 					data: { apiKey: WRONG_API_KEY, baseUrl: options.baseUrl },
 				},
+				...(options.credentials ?? []),
 			],
 			null,
 			2,

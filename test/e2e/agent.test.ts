@@ -1,0 +1,344 @@
+/**
+ * The Ocoya Tool under a real AI Agent in a running n8n: the agent example's nodes (chat trigger
+ * made callable over HTTP, AI Agent, OpenAI Chat Model, Ocoya Tool) with the model's credential
+ * pointing at the scripted model stand-in and the tool's at the Ocoya stand-in. What the model is
+ * told, what reaches Ocoya, and what comes back to the model, counted.
+ *
+ * Matrix: the OpenAI Chat Model node speaks the Chat Completions API or the Responses API, and
+ * the chat trigger answers at the end or streams (the agent then streams from the model too).
+ * Every cell runs the happy path; the failure cases run on one cell, the Responses API streamed
+ * (the defaults of a chat workflow built in today's editor).
+ */
+import { request } from 'undici';
+
+import { activateWorkflowArgs, n8nMajor, ownerSession, startN8n, type N8nHandle } from '../../dev/n8n/app';
+import { startModelStandIn, type ModelRequest, type ModelStandIn, type TurnContext } from '../../dev/model-stand-in';
+import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
+import { TOOL_DESCRIPTION, TOOL_FIELD_HINTS } from '../../nodes/Ocoya/actions/campaign/toolDescription';
+import { Ocoya } from '../../nodes/Ocoya/Ocoya.node';
+import {
+	BAD_CREDENTIAL_ID,
+	BAD_CREDENTIAL_NAME,
+	EXAMPLES,
+	WRONG_API_KEY,
+	log,
+	prepareUserFolder,
+	readExample,
+	timer,
+	type PreparedFolder,
+	type Workflow,
+} from './support';
+
+jest.setTimeout(240_000);
+
+type Api = 'chat' | 'responses';
+
+interface Cell {
+	api: Api;
+	stream: boolean;
+}
+
+interface AgentWorkflow extends Cell {
+	id: string;
+	webhookId: string;
+	workflow: Workflow;
+}
+
+const CELLS: Cell[] = [
+	{ api: 'responses', stream: true },
+	{ api: 'responses', stream: false },
+	{ api: 'chat', stream: true },
+	{ api: 'chat', stream: false },
+];
+const FULL_CELL = CELLS[0];
+
+const MODEL_CREDENTIAL = { id: 'model-standin', name: 'Local test model (scripted, no OpenAI account)' };
+const TOOL_NAME = 'Create_Ocoya_Campaign';
+
+/** What the scripted model sends the tool: every field the example lets it fill. */
+const ARGS = {
+	prompt: 'Summer launch of the Acme Analytics dashboard for marketing teams: 20% off until June 30, acme.example/summer',
+	goal: 'launch',
+	audience: 'marketing_teams',
+	tone: 'friendly',
+	count: 6,
+};
+
+const cellName = (cell: Cell): string =>
+	`${cell.api === 'chat' ? 'Chat Completions' : 'Responses API'}, ${cell.stream ? 'streamed' : 'not streamed'}`;
+
+/** 16-character workflow ids like the examples', e.g. OcoyaAgRespStrm0. */
+function workflowId(cell: Cell, suffix = '0'): string {
+	return `OcoyaAg${cell.api === 'chat' ? 'Chat' : 'Resp'}${cell.stream ? 'Strm' : 'Once'}${suffix}`;
+}
+
+/**
+ * The agent example with the model node on the model stand-in's credential and the chosen API,
+ * and its chat trigger public in webhook mode (what an embedded chat calls) with the cell's
+ * response mode. n8n 1.x knows the AI Agent only up to version 3.
+ */
+function agentWorkflow(cell: Cell, index: number, wrongKey = false): AgentWorkflow {
+	const workflow = readExample(EXAMPLES.agent.file);
+	const id = workflowId(cell, wrongKey ? 'K' : '0');
+	const webhookId = `00000000-0000-4000-8000-0000000a9e${String(index).padStart(2, '0')}`;
+	workflow.id = id;
+	workflow.name = `${workflow.name} (${cellName(cell)}${wrongKey ? ', wrong Ocoya key' : ''})`;
+	for (const node of workflow.nodes) {
+		if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger') {
+			node.webhookId = webhookId;
+			node.parameters = { public: true, mode: 'webhook', options: { responseMode: cell.stream ? 'streaming' : 'lastNode' } };
+		} else if (node.name === EXAMPLES.agent.model) {
+			node.parameters.responsesApiEnabled = cell.api === 'responses';
+			node.credentials = { openAiApi: MODEL_CREDENTIAL };
+		} else if (node.name === EXAMPLES.agent.agent && n8nMajor() < 2) {
+			node.typeVersion = 3;
+		} else if (wrongKey && node.name === EXAMPLES.agent.tool) {
+			node.credentials = { ocoyaApi: { id: BAD_CREDENTIAL_ID, name: BAD_CREDENTIAL_NAME } };
+		}
+	}
+	return { ...cell, id, webhookId, workflow };
+}
+
+const cells = CELLS.map((cell, index) => agentWorkflow(cell, index));
+const wrongKeyWorkflow = agentWorkflow(FULL_CELL, CELLS.length, true);
+
+let standIn: StandIn;
+let model: ModelStandIn;
+let folder: PreparedFolder;
+let n8n: N8nHandle | undefined;
+
+beforeAll(async () => {
+	const elapsed = timer();
+	standIn = await startStandIn();
+	model = await startModelStandIn();
+	folder = await prepareUserFolder({
+		baseUrl: standIn.baseUrl,
+		apiKey: standIn.apiKey,
+		workflows: [...cells, wrongKeyWorkflow].map((w) => w.workflow),
+		credentials: [{ ...MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: model.apiKey, url: model.baseUrl } }],
+	});
+	for (const { id } of [...cells, wrongKeyWorkflow]) await folder.cli(activateWorkflowArgs(id));
+	n8n = await startN8n({ userFolder: folder.userFolder, timeoutMs: 150_000 });
+	// The owner exists from here on, as in an instance someone set up.
+	await ownerSession(n8n.url);
+	log(`agent suite ready (n8n ${n8n.url}, model ${model.baseUrl}) in ${elapsed()}`);
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await model?.close();
+	await standIn?.close();
+	folder?.remove();
+});
+
+beforeEach(() => {
+	standIn.reset();
+});
+
+interface ChatReply {
+	status: number;
+	/** The agent's answer: the streamed chunks joined, or the `output` of the final reply. */
+	answer: string;
+	/** Model requests made during this chat. */
+	modelRequests: ModelRequest[];
+}
+
+/** Sends one chat message as an embedded chat widget does, and reads the whole reply. */
+async function chat(target: AgentWorkflow, chatInput: string): Promise<ChatReply> {
+	const firstRequest = model.requests.length;
+	const response = await request(`${n8n!.url}/webhook/${target.webhookId}/chat`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ action: 'sendMessage', sessionId: `session-${Date.now()}`, chatInput }),
+		headersTimeout: 120_000,
+		bodyTimeout: 120_000,
+	});
+	const text = await response.body.text();
+	return {
+		status: response.statusCode,
+		answer: target.stream ? streamedAnswer(text) : finalAnswer(text),
+		modelRequests: model.requests.slice(firstRequest),
+	};
+}
+
+/** n8n streams one JSON object a line: `begin`, `item` (with `content`), `end` per node. */
+function streamedAnswer(text: string): string {
+	return text
+		.split('\n')
+		.filter((line) => line.trim() !== '')
+		.map((line) => JSON.parse(line) as { type: string; content?: string })
+		.filter((chunk) => chunk.type === 'item')
+		.map((chunk) => chunk.content ?? '')
+		.join('');
+}
+
+function finalAnswer(text: string): string {
+	const body = JSON.parse(text) as { output?: unknown };
+	if (typeof body.output !== 'string') throw new Error(`no output in the chat reply: ${text}`);
+	return body.output;
+}
+
+function campaignIdIn(text: string): string | undefined {
+	return /"campaignId"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+}
+
+/** The scripted model's last turn: it answers from the tool's result. */
+function answerFromToolResult({ lastToolResult }: TurnContext): string {
+	const campaignId = campaignIdIn(lastToolResult);
+	return campaignId
+		? `Your campaign ${campaignId} is queued; Ocoya is writing the posts now.`
+		: `The campaign could not be created. The tool said: ${lastToolResult}`;
+}
+
+/** The option values a field accepts, read from the node's own field. */
+function allowedValues(field: string): string[] {
+	const property = new Ocoya().description.properties.find((p) => p.name === field);
+	return (property?.options ?? []).map((o) => String((o as { value: unknown }).value)).filter((v) => v !== '');
+}
+
+interface ToolSchema {
+	type: string;
+	properties: Record<string, { type: string; description?: string }>;
+	required?: string[];
+}
+
+function expectCellTraffic(requests: ModelRequest[], cell: Cell): void {
+	expect(requests.map((r) => [r.api, r.stream])).toEqual(requests.map(() => [cell.api, cell.stream]));
+}
+
+describe.each(cells)('an AI Agent on $api (stream: $stream)', (cell) => {
+	test('calls the tool with what Ocoya accepts; Ocoya gets exactly the arguments; the answer has the campaignId', async () => {
+		model.script([{ callTool: ARGS }, { answer: answerFromToolResult }]);
+
+		const reply = await chat(cell, 'We launch the Acme Analytics dashboard this summer, 20% off until June 30. Plan the posts.');
+
+		expect(reply.status).toBe(200);
+		// Ocoya: one request, with exactly the model's arguments and the fixed workspace.
+		expect(standIn.campaignRequests()).toHaveLength(1);
+		const [sent] = standIn.campaignRequests();
+		expect(sent.body).toEqual(ARGS);
+		expect(sent.query).toEqual({ workspaceId: 'ws_standin_1' });
+		expect(sent.validationErrors).toEqual([]);
+		expect(standIn.campaignsCreated).toBe(1);
+		const { campaignId } = standIn.createdCampaigns[0];
+
+		// The model: two requests in this cell's API and mode, the tool result fed back, the answer passed on.
+		expect(reply.modelRequests).toHaveLength(2);
+		expectCellTraffic(reply.modelRequests, cell);
+		expect(reply.modelRequests.map((r) => r.reply.kind)).toEqual(['toolCall', 'text']);
+		const [, second] = reply.modelRequests;
+		expect(second.conversation.toolResults).toHaveLength(1);
+		expect(campaignIdIn(second.conversation.toolResults[0])).toBe(campaignId);
+		expect(reply.answer).toBe(`Your campaign ${campaignId} is queued; Ocoya is writing the posts now.`);
+
+		// What the model was told: our description, and a schema made of the example's $fromAI calls.
+		const [first] = reply.modelRequests;
+		expect(first.conversation.tools.map((t) => t.name)).toEqual([TOOL_NAME]);
+		const [tool] = first.conversation.tools;
+		expect(tool.description).toBe(TOOL_DESCRIPTION);
+		const schema = tool.parameters as unknown as ToolSchema;
+		expect(Object.keys(schema.properties).sort()).toEqual(['audience', 'count', 'goal', 'prompt', 'tone']);
+		expect([...(schema.required ?? [])].sort()).toEqual(['audience', 'count', 'goal', 'prompt', 'tone']);
+		expect(schema.properties.count.type).toBe('number');
+		for (const field of ['goal', 'audience', 'tone'] as const) {
+			expect(schema.properties[field]).toEqual({ type: 'string', description: TOOL_FIELD_HINTS[field] });
+			for (const value of allowedValues(field)) {
+				expect(schema.properties[field].description).toContain(value);
+				expect(tool.description).toContain(value);
+			}
+		}
+		for (const value of allowedValues('postLength')) expect(tool.description).toContain(value);
+		expect(schema.properties.count.description).toContain('from 3 to 30');
+		expect(tool.description).toContain('from 1 to 30');
+	});
+});
+
+describe(`failures reach the model (${cellName(FULL_CELL)})`, () => {
+	const cell = cells[0];
+
+	test('count 99 comes back as the node error, nothing is sent; the retry creates exactly one campaign', async () => {
+		model.script([{ callTool: { ...ARGS, count: 99 } }, { callTool: ARGS }, { answer: answerFromToolResult }]);
+
+		const reply = await chat(cell, 'Plan a big launch campaign with 99 posts.');
+
+		expect(reply.status).toBe(200);
+		expect(reply.modelRequests).toHaveLength(3);
+		expectCellTraffic(reply.modelRequests, cell);
+		const errorSeen = reply.modelRequests[1].conversation.toolResults[0];
+		expect(errorSeen).toContain('Invalid Number of Posts (count): 99 must be a whole number from 3 to 30');
+		expect(errorSeen).toContain('Nothing was sent to Ocoya');
+		// Only the retry reached Ocoya.
+		expect(standIn.campaignRequests()).toHaveLength(1);
+		expect(standIn.campaignRequests()[0].body).toEqual(ARGS);
+		expect(standIn.campaignsCreated).toBe(1);
+		expect(reply.answer).toContain(standIn.createdCampaigns[0].campaignId);
+	});
+
+	test('a 429 is waited out inside the tool call: the model sees one call and one campaign', async () => {
+		const resetAt = Math.ceil(Date.now() / 1000) + 2;
+		standIn.failNext({
+			status: 429,
+			headers: { 'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetAt) },
+			body: { message: 'Too many requests' },
+		});
+		model.script([{ callTool: ARGS }, { answer: answerFromToolResult }]);
+
+		const reply = await chat(cell, 'Plan the summer launch posts.');
+
+		expect(reply.status).toBe(200);
+		const attempts = standIn.campaignRequests();
+		expect(attempts.map((r) => r.status)).toEqual([429, 202]);
+		expect(attempts[1].body).toEqual(ARGS);
+		// The second attempt waited for the window to reset (1 s of slack for the header's whole seconds).
+		expect(attempts[1].receivedAt).toBeGreaterThanOrEqual(resetAt * 1000 - 1000);
+		expect(standIn.campaignsCreated).toBe(1);
+		// The model made one call and got the campaign, not the 429.
+		expect(reply.modelRequests).toHaveLength(2);
+		expect(reply.modelRequests.map((r) => r.reply.kind)).toEqual(['toolCall', 'text']);
+		const result = reply.modelRequests[1].conversation.toolResults[0];
+		expect(campaignIdIn(result)).toBe(standIn.createdCampaigns[0].campaignId);
+		expect(result).not.toMatch(/429|rate limit/i);
+	});
+
+	test('a 403 reaches the model with the credential advice; nothing is created', async () => {
+		model.script([{ callTool: ARGS }, { answer: answerFromToolResult }]);
+
+		const reply = await chat(wrongKeyWorkflow, 'Plan the summer launch posts.');
+
+		expect(reply.status).toBe(200);
+		const attempts = standIn.campaignRequests();
+		expect(attempts.map((r) => [r.status, r.headers['x-api-key']])).toEqual([[403, WRONG_API_KEY]]);
+		expect(standIn.campaignsCreated).toBe(0);
+		expect(reply.modelRequests).toHaveLength(2);
+		const errorSeen = reply.modelRequests[1].conversation.toolResults[0];
+		expect(errorSeen).toContain('Ocoya returned HTTP 403: Invalid API token.');
+		expect(errorSeen).toContain('Check the API key in the Ocoya API credential');
+		expect(reply.answer).toContain('Check the API key in the Ocoya API credential');
+	});
+
+	test('a 503 reaches the model as "may have been created, check before retrying"; the tool does not retry by itself', async () => {
+		standIn.failNext({ status: 503 });
+		model.script([{ callTool: ARGS }, { answer: answerFromToolResult }]);
+
+		const reply = await chat(cell, 'Plan the summer launch posts.');
+
+		expect(reply.status).toBe(200);
+		expect(standIn.campaignRequests().map((r) => r.status)).toEqual([503]);
+		expect(reply.modelRequests).toHaveLength(2);
+		const errorSeen = reply.modelRequests[1].conversation.toolResults[0];
+		expect(errorSeen).toContain('Ocoya returned HTTP 503');
+		expect(errorSeen).toContain('The campaign may have been created; check Ocoya before retrying.');
+	});
+});
+
+describe('model traffic of the whole suite', () => {
+	test('no Ocoya API key, right or wrong, appears in anything the model received', () => {
+		// 4 cells x 2 requests, plus 3 + 2 + 2 + 2 from the failure cases, when the whole file runs.
+		expect(model.requests.length).toBeGreaterThanOrEqual(2);
+		for (const sent of model.requests) {
+			const everything = `${sent.rawBody}\n${JSON.stringify(sent.headers)}`;
+			expect(everything).not.toContain(standIn.apiKey);
+			expect(everything).not.toContain(WRONG_API_KEY);
+		}
+	});
+});
