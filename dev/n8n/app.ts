@@ -371,7 +371,7 @@ export async function n8nCli(args: string[], options: N8nCliOptions): Promise<N8
 	const started = Date.now();
 	// Own process group, so a timeout also ends the task runner n8n spawns.
 	const child = spawn(bin.node, [bin.n8n, ...args], { cwd: options.userFolder, env, detached: true });
-	const release = guard(child);
+	const release = guardChild(child);
 	let stdout = '';
 	let stderr = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -429,6 +429,13 @@ export function nodeOutput(run: N8nRun, nodeName: string): Array<Record<string, 
 
 export interface StartN8nOptions extends N8nEnvOptions {
 	app?: N8nApp;
+	/**
+	 * 'start' (default): main, with editor, REST API and webhooks on `port`. 'worker' (queue
+	 * mode): runs executions it takes from Redis; `port` is its health server (/healthz/readiness).
+	 */
+	command?: 'start' | 'worker';
+	/** Extra CLI arguments, e.g. ['--concurrency=10'] for a worker. */
+	args?: string[];
 	/** Default 0: a free port. */
 	port?: number;
 	timeoutMs?: number;
@@ -449,7 +456,8 @@ export interface N8nHandle {
 /**
  * Starts `n8n start` and resolves once it is ready: /healthz/readiness answers 200 (db migrated,
  * server up) and n8n logged that the editor is accessible, which comes after published
- * workflows are activated and their production webhooks registered. The handle does not keep
+ * workflows are activated and their production webhooks registered. With `command: 'worker'`:
+ * once the worker logged that it is ready and its health server answers. The handle does not keep
  * the event loop alive: call stop() (e.g. in afterAll); if the caller exits without it, a reaper
  * process kills n8n.
  */
@@ -457,9 +465,14 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 	const bin = n8nBinary(options.app);
 	const port = options.port || (await freePort());
 	fs.mkdirSync(options.userFolder, { recursive: true });
+	const command = options.command ?? 'start';
 	const env = await n8nEnv({ ...options, port });
-	const child = spawn(bin.node, [bin.n8n, 'start'], { cwd: options.userFolder, env, detached: true });
-	const release = guard(child);
+	if (command === 'worker') {
+		// A worker serves only its health endpoints, on its own port and address.
+		Object.assign(env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: LOOPBACK });
+	}
+	const child = spawn(bin.node, [bin.n8n, command, ...(options.args ?? [])], { cwd: options.userFolder, env, detached: true });
+	const release = guardChild(child);
 	// A forgotten stop() must not keep a test runner alive; the reaper ends n8n when it exits.
 	child.unref();
 	let output = '';
@@ -501,7 +514,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		if (child.exitCode !== null || child.signalCode !== null) {
 			throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output.slice(-4000)}`);
 		}
-		if (output.includes('Editor is now accessible') && (await httpOk(`${url}/healthz/readiness`))) return handle;
+		const readyLine = command === 'worker' ? 'n8n worker is now ready' : 'Editor is now accessible';
+		if (output.includes(readyLine) && (await httpOk(`${url}/healthz/readiness`))) return handle;
 		if (Date.now() > deadline) {
 			await handle.stop();
 			throw new Error(`n8n was not ready within ${options.timeoutMs ?? 90_000} ms:\n${output.slice(-4000)}`);
@@ -593,7 +607,7 @@ process.stdin.on('end', reap).on('error', reap).resume();`;
  * process; when this process ends, by any means, the pipe closes and the reaper kills the group.
  * Returns the release for a normal end.
  */
-function guard(child: ChildProcess): () => void {
+export function guardChild(child: ChildProcess): () => void {
 	live.add(child);
 	const reaper = spawn(process.execPath, ['-e', REAPER, String(child.pid)], {
 		detached: true,
@@ -607,7 +621,7 @@ function guard(child: ChildProcess): () => void {
 	};
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	if (child.pid === undefined) return;
 	try {
 		process.kill(-child.pid, signal);
