@@ -3,10 +3,9 @@
  * and exactly how many requests reached the stand-in. Nothing ambiguous is retried, a 429 is
  * waited out, and the API key shows up nowhere.
  */
-import { createServer } from 'node:net';
-
 import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
+import { freePort } from '../dev/n8n/app';
 import { startStandIn, type Fault, type StandIn } from '../dev/ocoya-stand-in';
 import { createParameters, everythingVisible, items, runCreate, useStandIn } from './support/ocoya';
 
@@ -315,15 +314,3 @@ describe('pacing and cancellation', () => {
 		expect(everythingVisible(result)).not.toContain(standIn.apiKey);
 	});
 });
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address !== null ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}

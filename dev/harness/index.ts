@@ -208,6 +208,8 @@ export interface ExecuteNodeOptions {
 	credentialTypes: ICredentialType[];
 	/** Decrypted credential data keyed by credential type name. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** The id n8n knows the credentials by (default `cred-<type>`): runs with one id share per-credential state. */
+	credentialId?: string;
 	parameters: INodeParameters;
 	/** Items emitted by the upstream `Source` node. Defaults to one empty item. */
 	inputItems?: INodeExecutionData[];
@@ -258,11 +260,12 @@ function defaultVersionOf(type: INodeType | IVersionedNodeType): number {
 
 function credentialsFor(
 	credentials: Record<string, ICredentialDataDecryptedObject> | undefined,
+	credentialId?: string,
 ): INode['credentials'] {
 	if (!credentials) return undefined;
 	const result: NonNullable<INode['credentials']> = {};
 	for (const name of Object.keys(credentials)) {
-		result[name] = { id: `cred-${name}`, name: `${name} (harness)` };
+		result[name] = { id: credentialId ?? `cred-${name}`, name: `${name} (harness)` };
 	}
 	return result;
 }
@@ -297,7 +300,7 @@ export async function executeNode(options: ExecuteNodeOptions): Promise<ExecuteN
 		type: typeName,
 		typeVersion: options.typeVersion ?? defaultVersionOf(options.nodeType),
 		parameters: options.parameters,
-		credentials: options.nodeOverrides?.credentials ?? credentialsFor(options.credentials),
+		credentials: options.nodeOverrides?.credentials ?? credentialsFor(options.credentials, options.credentialId),
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
 	const connections: IConnections = {
@@ -377,6 +380,8 @@ export interface MethodCallOptions {
 	nodeTypeName?: string;
 	credentialTypes: ICredentialType[];
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** As in `ExecuteNodeOptions`. */
+	credentialId?: string;
 	/** Current node parameters (as the editor would send them). */
 	parameters?: INodeParameters;
 	typeVersion?: number;
@@ -396,7 +401,7 @@ function createLoadOptionsContext(options: MethodCallOptions): LoadOptionsContex
 		typeVersion: options.typeVersion ?? defaultVersionOf(options.nodeType),
 		position: [0, 0],
 		parameters,
-		credentials: credentialsFor(options.credentials),
+		credentials: credentialsFor(options.credentials, options.credentialId),
 	};
 	const workflow = new Workflow({
 		id: 'harness-workflow',

@@ -57,6 +57,12 @@ export interface StandInOptions {
 	rateLimit?: RateLimitOptions;
 	/** Fixed delay before every reply. */
 	latencyMs?: number;
+	/**
+	 * How far the server's clock is ahead of this host's (negative: behind). Its `Date` header,
+	 * its rate-limit windows and its epoch `X-RateLimit-Reset` all read this clock, as a real
+	 * server with a drifting clock would. Default 0.
+	 */
+	clockSkewMs?: number;
 	/** Keep the process alive while listening (for the CLI); default false so a forgotten close() cannot hang jest. */
 	keepProcessAlive?: boolean;
 }
@@ -204,6 +210,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 	const basePath = contract.basePath;
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
 	const latencyMs = options.latencyMs ?? 0;
+	const serverNow = (): number => Date.now() + (options.clockSkewMs ?? 0);
 	const limiter = options.rateLimit ? new FixedWindowLimiter(options.rateLimit) : undefined;
 	const faults = new FaultQueue(basePath);
 	const requests: RecordedRequest[] = [];
@@ -266,7 +273,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 		if (key === undefined || key === '') return jsonReply(401, { message: 'Missing API token.' });
 		if (key !== apiKey) return jsonReply(403, { message: 'Invalid API token.' });
 
-		const rate = limiter?.hit(key);
+		const rate = limiter?.hit(key, serverNow());
 		const rateHeaders = rate?.headers ?? {};
 		if (rate && !rate.allowed) return jsonReply(429, { message: 'Too many requests' }, rateHeaders);
 
@@ -350,7 +357,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 
 		const reply = fault && scriptsReply(fault) ? scriptedReply(fault) : ownReply(req, record);
 		record.status = reply.status;
-		res.writeHead(reply.status, reply.headers);
+		res.writeHead(reply.status, { Date: new Date(serverNow()).toUTCString(), ...reply.headers });
 		res.end(reply.body);
 	}
 

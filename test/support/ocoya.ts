@@ -19,6 +19,20 @@ import { startStandIn, type StandIn, type StandInOptions } from '../../dev/ocoya
 export const ocoyaNode = new Ocoya();
 export const ocoyaCredential = new OcoyaApi();
 
+/**
+ * The node paces requests per credential id across executions, as n8n shares one process. Each test
+ * gets a fresh id so a rate-limit window learnt in one test does not pace the next; runs within one
+ * test share it, as executions with one credential do.
+ */
+let credentialSerial = 0;
+let credentialId = 'cred-ocoya-0';
+beforeEach(() => {
+	credentialId = `cred-ocoya-${++credentialSerial}`;
+});
+export function currentCredentialId(): string {
+	return credentialId;
+}
+
 export interface Target {
 	baseUrl: string;
 	apiKey: string;
@@ -72,6 +86,7 @@ export async function runCreate(
 		nodeType: ocoyaNode,
 		credentialTypes: [ocoyaCredential],
 		credentials: credentialsFor(target),
+		credentialId,
 		parameters,
 		...options,
 	});
@@ -86,6 +101,7 @@ export async function runLoader(
 		nodeType: ocoyaNode,
 		credentialTypes: [ocoyaCredential],
 		credentials: credentialsFor(target),
+		credentialId,
 		parameters,
 		method,
 	});
@@ -96,6 +112,7 @@ export async function runWorkspaceSearch(target: Target, filter?: string) {
 		nodeType: ocoyaNode,
 		credentialTypes: [ocoyaCredential],
 		credentials: credentialsFor(target),
+		credentialId,
 		parameters: createParameters(),
 		method: 'searchWorkspaces',
 		filter,

@@ -8,12 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import {
-	backoffDelayMs,
-	RateLimitGate,
-	retryDelayAfter429Ms,
-	type ResponseHeaders,
-} from './rateLimit';
+import { pacerFor, RateLimitWaitTooLong, type RateLimitPacer, type ResponseHeaders } from './rateLimit';
 
 export const CREDENTIAL_TYPE = 'ocoyaApi';
 
@@ -74,31 +69,42 @@ const MAY_EXIST_HINT =
 
 /**
  * The one door to Ocoya's API: base URL policy, authentication, rate-limit pacing, error mapping
- * and redaction. One client serves one node execution (or one dropdown load) so that pacing
- * learnt from one reply applies to the next request.
+ * and redaction. Pacing is shared by every client of the same credential in this process.
  */
 export class OcoyaClient {
-	private readonly gate = new RateLimitGate();
-
 	private constructor(
 		private readonly context: OcoyaContext,
 		private readonly baseUrl: string,
+		private readonly pacer: RateLimitPacer,
 	) {}
 
 	static async create(context: OcoyaContext): Promise<OcoyaClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		return new OcoyaClient(context, checkedBaseUrl(context, credentials.baseUrl));
+		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
+		// Keyed by the credential's id (its name where n8n gives none), never by the API key.
+		const pacingKey = reference?.id ?? `name:${reference?.name ?? ''}`;
+		return new OcoyaClient(context, checkedBaseUrl(context, credentials.baseUrl), pacerFor(pacingKey));
 	}
 
 	async request(request: OcoyaRequest): Promise<unknown> {
 		const start = Date.now();
 		const endBy = start + (request.totalTimeoutMs ?? Number.POSITIVE_INFINITY);
-		const waitDeadline = Math.min(start + request.maxRateLimitWaitMs, endBy);
-		let rateLimitedAttempts = 0;
+		const ticket = {
+			order: this.pacer.newOrder(),
+			deadline: Math.min(start + request.maxRateLimitWaitMs, endBy),
+			signal: this.cancelSignal(),
+		};
 		let connectRetried = false;
 
 		for (;;) {
-			await this.waitFor(this.gate.waitMs(Date.now()), waitDeadline, request);
+			try {
+				await this.pacer.acquire(ticket);
+			} catch (error) {
+				throw withOutcome(
+					error instanceof RateLimitWaitTooLong ? this.waitTooLongError(error.waitMs, request) : (error as Error),
+					'notSent',
+				);
+			}
 
 			let response: IN8nHttpFullResponse;
 			try {
@@ -117,51 +123,49 @@ export class OcoyaClient {
 					},
 				)) as IN8nHttpFullResponse;
 			} catch (error) {
+				this.pacer.settle(undefined, Date.now());
 				const code = errorCode(error);
-				if (code !== undefined && NOT_SENT_CODES.has(code) && !connectRetried) {
+				const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+				if (notSent && !connectRetried) {
 					connectRetried = true;
-					await pause(CONNECT_RETRY_DELAY_MS, this.cancelSignal());
+					await pause(CONNECT_RETRY_DELAY_MS, ticket.signal);
 					continue;
 				}
-				throw this.transportError(error, code, request);
+				throw withOutcome(this.transportError(error, code, request), notSent ? 'notSent' : 'unknown');
 			}
 
-			const headers = response.headers as ResponseHeaders;
-			this.gate.observe(headers, Date.now());
-
-			if (response.statusCode === 429) {
-				rateLimitedAttempts++;
-				const delayMs =
-					retryDelayAfter429Ms(headers, Date.now()) ?? backoffDelayMs(rateLimitedAttempts);
-				await this.waitFor(delayMs, waitDeadline, request);
-				continue;
-			}
+			this.pacer.settle(
+				{ headers: response.headers as ResponseHeaders, statusCode: response.statusCode },
+				Date.now(),
+			);
+			// A rate-limited request was not processed: it waits its turn again, within Max Wait.
+			if (response.statusCode === 429) continue;
 			if (response.statusCode >= 400) {
-				throw this.statusError(response, request);
+				const definite = response.statusCode < 500 ? 'rejected' : 'unknown';
+				throw withOutcome(this.statusError(response, request), definite);
 			}
 			return this.readBody(response, request);
 		}
 	}
 
-	private async waitFor(delayMs: number, deadline: number, request: OcoyaRequest): Promise<void> {
-		if (delayMs <= 0) return;
-		if (Date.now() + delayMs > deadline) {
-			const allowedSeconds = Math.round(request.maxRateLimitWaitMs / 1000);
-			const advice = request.createsResource
-				? 'Nothing was created for this item (a rate-limited request is not processed): run it again later, or raise Rate Limit: Max Wait in the node’s options.'
-				: 'Try again in a minute, or enter the ID with an expression.';
-			throw new NodeApiError(
-				this.context.getNode(),
-				{ message: 'Rate limit wait exceeded', httpCode: '429' },
-				{
-					message: `Ocoya's rate limit did not clear within the allowed wait of ${allowedSeconds} s`,
-					description: `Ocoya asked to wait ${Math.ceil(delayMs / 1000)} s more. It allows 60 requests a minute per API key. ${advice}`,
-					httpCode: '429',
-					itemIndex: request.itemIndex,
-				},
-			);
-		}
-		await pause(delayMs, this.cancelSignal());
+	private waitTooLongError(waitMs: number, request: OcoyaRequest): NodeApiError {
+		const allowedSeconds = Math.round(request.maxRateLimitWaitMs / 1000);
+		const advice = request.createsResource
+			? 'Nothing was created for this item (a rate-limited request is not processed): run it again later, or raise Rate Limit: Max Wait in the node’s options.'
+			: 'Try again in a minute, or enter the ID with an expression.';
+		const more = Number.isFinite(waitMs)
+			? `Ocoya asked to wait ${Math.ceil(waitMs / 1000)} s more. `
+			: 'Earlier requests with this credential were still waiting for Ocoya. ';
+		return new NodeApiError(
+			this.context.getNode(),
+			{ message: 'Rate limit wait exceeded', httpCode: '429' },
+			{
+				message: `Ocoya's rate limit did not clear within the allowed wait of ${allowedSeconds} s`,
+				description: `${more}It allows 60 requests a minute per API key. ${advice}`,
+				httpCode: '429',
+				itemIndex: request.itemIndex,
+			},
+		);
 	}
 
 	private cancelSignal(): AbortSignal | undefined {
@@ -172,19 +176,25 @@ export class OcoyaClient {
 
 	private readBody(response: IN8nHttpFullResponse, request: OcoyaRequest): unknown {
 		const body = response.body;
-		if (body !== null && typeof body === 'object') return body;
-		// Ocoya answers JSON; anything else means a proxy or an outage page stood in between.
-		throw new NodeApiError(
-			this.context.getNode(),
-			{ message: 'Unreadable reply', httpCode: String(response.statusCode) },
-			{
-				message: `Ocoya answered HTTP ${response.statusCode} with a reply that is not JSON`,
-				description: request.createsResource
-					? `Ocoya accepted the request but its reply could not be read. ${MAY_EXIST_HINT}`
-					: 'Check the Base URL in the Ocoya API credential.',
-				httpCode: String(response.statusCode),
-				itemIndex: request.itemIndex,
-			},
+		const isJson = body !== null && typeof body === 'object';
+		// A create is answered with one JSON object (a list reply answers a list); anything else
+		// means a proxy or an outage page stood in between.
+		if (isJson && !(request.createsResource && Array.isArray(body))) return body;
+		const what = isJson ? 'a JSON list, not an object' : 'not JSON';
+		throw withOutcome(
+			new NodeApiError(
+				this.context.getNode(),
+				{ message: 'Unreadable reply', httpCode: String(response.statusCode) },
+				{
+					message: `Ocoya answered HTTP ${response.statusCode} with a reply that is ${what}`,
+					description: request.createsResource
+						? `Ocoya accepted the request but its reply could not be read. ${MAY_EXIST_HINT}`
+						: 'Check the Base URL in the Ocoya API credential.',
+					httpCode: String(response.statusCode),
+					itemIndex: request.itemIndex,
+				},
+			),
+			request.createsResource ? 'unknown' : 'rejected',
 		);
 	}
 
@@ -221,7 +231,7 @@ export class OcoyaClient {
 			: timedOut
 				? `Ocoya did not answer within the Timeout option (${request.timeoutMs} ms)`
 				: notSent
-					? `Could not connect to Ocoya at ${this.baseUrl}`
+					? `Could not connect to Ocoya at ${withoutUserInfo(this.baseUrl)}`
 					: 'The connection to Ocoya broke before its reply arrived';
 		const advice = notSent
 			? 'Nothing was sent. Check the Base URL in the Ocoya API credential and the network between n8n and Ocoya.'
@@ -311,8 +321,13 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** Removes the API key and any user-info of a URL (`https://user:pass@host`) from a text. */
 function redact(text: string): string {
-	return text.replace(/(x-api-key["':=\s]+)[^\s"',}]+/gi, '$1[redacted]');
+	return withoutUserInfo(text).replace(/(x-api-key["':=\s]+)[^\s"',}]+/gi, '$1[redacted]');
+}
+
+function withoutUserInfo(text: string): string {
+	return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
 }
 
 function checkedBaseUrl(context: OcoyaContext, configured: unknown): string {
@@ -321,7 +336,7 @@ function checkedBaseUrl(context: OcoyaContext, configured: unknown): string {
 	try {
 		url = new URL(raw);
 	} catch {
-		throw new NodeOperationError(context.getNode(), `The Base URL "${raw}" in the Ocoya API credential is not a valid URL`, {
+		throw new NodeOperationError(context.getNode(), `The Base URL "${redact(raw)}" in the Ocoya API credential is not a valid URL`, {
 			description: `Use ${DEFAULT_BASE_URL} unless you go through a proxy.`,
 		});
 	}
