@@ -8,6 +8,7 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OcoyaClient } from '../../transport';
+import { createOncePerKey, DEDUPLICATION_OPTIONS, forgetKeys, readDeduplication } from './deduplication';
 import {
 	assertHttpUrls,
 	invalid,
@@ -239,6 +240,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			...DEDUPLICATION_OPTIONS,
 			{
 				displayName: FIELDS.rateLimitMaxWait.displayName,
 				name: FIELDS.rateLimitMaxWait.name,
@@ -327,6 +329,10 @@ export async function execute(
 	client: OcoyaClient,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
+	const deduplication = readDeduplication(this, itemIndex);
+	if (deduplication !== undefined && deduplication.action !== 'createOnce') {
+		return [await forgetKeys(this, deduplication, itemIndex)];
+	}
 	const workspaceId = String(
 		this.getNodeParameter('workspaceId', itemIndex, '', { extractValue: true }) ?? '',
 	).trim();
@@ -345,15 +351,19 @@ export async function execute(
 		fallback: DEFAULT_MAX_RATE_LIMIT_WAIT_S,
 	});
 
-	const campaign = await client.request({
-		method: 'POST',
-		path: '/campaigns',
-		qs: { workspaceId },
-		body,
-		itemIndex,
-		createsResource: true,
-		timeoutMs,
-		maxRateLimitWaitMs: maxWaitSeconds * 1000,
-	});
-	return [{ json: campaign as IDataObject, pairedItem: { item: itemIndex } }];
+	const send = async (): Promise<IDataObject> =>
+		(await client.request({
+			method: 'POST',
+			path: '/campaigns',
+			qs: { workspaceId },
+			body,
+			itemIndex,
+			createsResource: true,
+			timeoutMs,
+			maxRateLimitWaitMs: maxWaitSeconds * 1000,
+		})) as IDataObject;
+	if (deduplication?.key !== undefined) {
+		return [await createOncePerKey(this, deduplication.key, itemIndex, send)];
+	}
+	return [{ json: await send(), pairedItem: { item: itemIndex } }];
 }
