@@ -13,14 +13,17 @@ import {
 	CREDENTIAL_ID,
 	CREDENTIAL_NAME,
 	EXAMPLES,
+	executionRunData,
+	finishedExecutions,
 	log,
+	postWebhook,
 	timer,
 	WRONG_API_KEY,
 	prepareUserFolder,
 	readExample,
-	waitFor,
 	withWrongKey,
 	type PreparedFolder,
+	type WebhookReply,
 	type Workflow,
 } from './support';
 
@@ -28,13 +31,6 @@ jest.setTimeout(180_000);
 
 const WRONG_KEY_WORKFLOW_ID = 'OcoyaLeadWrongKy';
 const WRONG_KEY_PATH = 'ocoya-lead-wrong-key';
-
-interface ExecutionSummary {
-	id: string;
-	workflowId: string;
-	status: string;
-	mode: string;
-}
 
 let standIn: StandIn;
 let folder: PreparedFolder;
@@ -72,35 +68,8 @@ afterAll(async () => {
 	folder?.remove();
 });
 
-async function postWebhook(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
-	const response = await request(`${n8n!.url}/webhook/${path}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body),
-		headersTimeout: 30_000,
-		bodyTimeout: 30_000,
-	});
-	const text = await response.body.text();
-	let parsed: unknown = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		// Keep the text.
-	}
-	return { status: response.statusCode, body: parsed };
-}
-
-/** Finished executions of one workflow, newest first (n8n may save them a moment after replying). */
-async function finishedExecutions(workflowId: string, count: number): Promise<ExecutionSummary[]> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	return await waitFor(`${count} finished execution(s) of ${workflowId}`, async () => {
-		const { data } = await owner.request<{ data: { results: ExecutionSummary[] } }>(
-			'GET',
-			`/rest/executions?filter=${filter}&limit=20`,
-		);
-		const finished = data.results.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
-		return finished.length >= count ? finished : undefined;
-	});
+async function postLead(path: string, body: unknown): Promise<WebhookReply> {
+	return await postWebhook(n8n!.url, path, body);
 }
 
 async function healthy(): Promise<boolean> {
@@ -141,7 +110,7 @@ describe('n8n start with the examples', () => {
 		standIn.reset();
 		const lead = { email: 'ada@example.com', product: 'Acme Analytics', audience: 'marketing teams' };
 
-		const response = await postWebhook(EXAMPLES.lead.webhookPath, lead);
+		const response = await postLead(EXAMPLES.lead.webhookPath, lead);
 
 		expect(standIn.campaignRequests()).toHaveLength(1);
 		const [sent] = standIn.campaignRequests();
@@ -169,14 +138,14 @@ describe('n8n start with the examples', () => {
 			},
 		});
 
-		const [execution] = await finishedExecutions(EXAMPLES.lead.id, 1);
+		const [execution] = await finishedExecutions(owner, EXAMPLES.lead.id, 1);
 		expect(execution).toMatchObject({ status: 'success', mode: 'webhook' });
 	});
 
 	test('a wrong API key fails the execution with 403 "Invalid API token." and n8n stays up', async () => {
 		standIn.reset();
 
-		const response = await postWebhook(WRONG_KEY_PATH, { email: 'bob@example.com', product: 'Acme X', audience: 'founders' });
+		const response = await postLead(WRONG_KEY_PATH, { email: 'bob@example.com', product: 'Acme X', audience: 'founders' });
 
 		expect(response.status).toBe(500);
 		const [sent] = standIn.campaignRequests();
@@ -184,17 +153,16 @@ describe('n8n start with the examples', () => {
 		expect(sent.status).toBe(403);
 		expect(standIn.campaignsCreated).toBe(0);
 
-		const [execution] = await finishedExecutions(WRONG_KEY_WORKFLOW_ID, 1);
+		const [execution] = await finishedExecutions(owner, WRONG_KEY_WORKFLOW_ID, 1);
 		expect(execution.status).toBe('error');
-		const { data } = await owner.request<{ data: { data: string } }>('GET', `/rest/executions/${execution.id}`);
-		// The run data is stored flattened; the error message is in it verbatim.
-		expect(data.data).toContain('Ocoya returned HTTP 403: Invalid API token.');
-		expect(data.data).toContain('Check the API key in the Ocoya API credential');
-		expect(data.data).not.toContain(WRONG_API_KEY);
+		const runData = await executionRunData(owner, execution.id);
+		expect(runData).toContain('Ocoya returned HTTP 403: Invalid API token.');
+		expect(runData).toContain('Check the API key in the Ocoya API credential');
+		expect(runData).not.toContain(WRONG_API_KEY);
 
 		expect(await healthy()).toBe(true);
 		// The good workflow still runs after the failure.
-		const again = await postWebhook(EXAMPLES.lead.webhookPath, { email: 'c@example.com', product: 'Acme Y', audience: 'investors' });
+		const again = await postLead(EXAMPLES.lead.webhookPath, { email: 'c@example.com', product: 'Acme Y', audience: 'investors' });
 		expect(again.status).toBe(200);
 		expect(standIn.campaignsCreated).toBe(1);
 	});

@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { request } from 'undici';
+
 import {
 	REPO_ROOT,
 	ensureN8nInstalled,
@@ -12,6 +14,7 @@ import {
 	n8nCli,
 	tempUserFolder,
 	type N8nCliResult,
+	type N8nSession,
 } from '../../dev/n8n/app';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
@@ -220,4 +223,63 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 		}
 		await sleep(250);
 	}
+}
+
+export interface WebhookReply {
+	status: number;
+	/** Parsed JSON, else the text. */
+	body: unknown;
+}
+
+/** POSTs a JSON body to a production webhook of the n8n at `baseUrl`, like a CRM would. */
+export async function postWebhook(baseUrl: string, webhookPath: string, body: unknown): Promise<WebhookReply> {
+	const response = await request(`${baseUrl}/webhook/${webhookPath}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+		headersTimeout: 60_000,
+		bodyTimeout: 60_000,
+	});
+	const text = await response.body.text();
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// Keep the text.
+	}
+	return { status: response.statusCode, body: parsed };
+}
+
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+}
+
+/**
+ * At least `count` finished executions of one workflow, newest first (n8n may save them a moment
+ * after replying). `limit` caps how many are listed.
+ */
+export async function finishedExecutions(
+	owner: N8nSession,
+	workflowId: string,
+	count: number,
+	limit = 20,
+): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	return await waitFor(`${count} finished execution(s) of ${workflowId}`, async () => {
+		const { data } = await owner.request<{ data: { results: ExecutionSummary[] } }>(
+			'GET',
+			`/rest/executions?filter=${filter}&limit=${limit}`,
+		);
+		const finished = data.results.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+		return finished.length >= count ? finished : undefined;
+	});
+}
+
+/** An execution's run data as n8n stores it (flattened JSON text; messages appear in it verbatim). */
+export async function executionRunData(owner: N8nSession, executionId: string): Promise<string> {
+	const { data } = await owner.request<{ data: { data: string } }>('GET', `/rest/executions/${executionId}`);
+	return data.data;
 }
