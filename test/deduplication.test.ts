@@ -1,0 +1,262 @@
+/**
+ * The Deduplication Key through n8n-core's real engine and its real DataDeduplicationService,
+ * with the harness's memory store standing in for n8n's database (test/e2e/deduplication.test.ts
+ * proves the same against n8n's own store). Counts: requests the stand-in saw, campaigns created,
+ * keys the store holds, items marked as duplicates.
+ */
+import { createServer } from 'node:net';
+
+import { NodeOperationError, type IExecuteFunctions, type INodeParameters, type INodeType } from 'n8n-workflow';
+
+import { useMemoryDeduplicationStore, type MemoryDeduplicationStore } from '../dev/harness/deduplication-store';
+import { createParameters, items, ocoyaNode, runCreate, useStandIn } from './support/ocoya';
+
+const standIn = useStandIn();
+let store: MemoryDeduplicationStore;
+
+beforeAll(async () => {
+	store = await useMemoryDeduplicationStore();
+});
+beforeEach(() => store.reset());
+
+/** The harness runs every node as node id 'harness-node-under-test' of workflow 'harness-workflow'. */
+const keysHeld = (): number => store.keysOf('harness-workflow', 'harness-node-under-test');
+
+function keyed(options: INodeParameters = {}, parameters: INodeParameters = {}): INodeParameters {
+	return createParameters({ ...parameters, options: { deduplicationKey: '={{ $json.dealId }}', ...options } });
+}
+
+describe('without a Deduplication Key', () => {
+	test('nothing touches the store and the item is Ocoya’s reply as is', async () => {
+		const result = await runCreate(standIn, createParameters(), { inputItems: items({ dealId: 1 }, { dealId: 1 }) });
+
+		expect(result.error).toBeUndefined();
+		expect(standIn.campaignsCreated).toBe(2);
+		expect(result.items.map((item) => item.json)).toEqual(standIn.createdCampaigns.map((c) => expect.objectContaining({ campaignId: c.campaignId })));
+		expect(result.items[0].json).not.toHaveProperty('duplicate');
+		expect(Object.values(store.calls)).toEqual([0, 0, 0, 0]);
+	});
+});
+
+describe('with a Deduplication Key', () => {
+	test('one campaign per key: a repeated key, in the same run or a later one, is output as a duplicate', async () => {
+		const first = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 7 }, { dealId: 8 }, { dealId: 7 }) });
+		const again = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 8 }) });
+
+		expect(standIn.campaignRequests()).toHaveLength(2);
+		expect(first.items.map((item) => [item.json.deduplicationKey, item.json.duplicate])).toEqual([
+			['7', false],
+			['8', false],
+			['7', true],
+		]);
+		expect(first.items[0].json.campaignId).toBe(standIn.createdCampaigns[0].campaignId);
+		expect(first.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(again.items).toEqual([
+			{
+				json: {
+					duplicate: true,
+					deduplicationKey: '8',
+					message: 'Not sent: this node already handled Deduplication Key "8", so no second campaign was created',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(keysHeld()).toBe(2);
+	});
+
+	test('manual runs (the editor) record keys too: they create real campaigns', async () => {
+		await runCreate(standIn, keyed(), { inputItems: items({ dealId: 'm1' }), mode: 'manual' });
+		const webhook = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 'm1' }), mode: 'webhook' });
+
+		expect(standIn.campaignsCreated).toBe(1);
+		expect(webhook.items[0].json.duplicate).toBe(true);
+	});
+
+	test.each([
+		['an empty key', '', /The Deduplication Key is empty/],
+		['a missing field', '={{ $json.missing }}', /The Deduplication Key (is empty|is undefined)/],
+		['a missing field inside text', "={{ 'deal-' + $json.missing }}", /The Deduplication Key "deal-undefined" contains "undefined"/],
+		['a null field', "={{ $json.nothing + ':' + $json.dealId }}", /The Deduplication Key "null:5" contains "null"/],
+		['an object', '={{ $json }}', /must be text or a number, not object/],
+	])('%s is an error for that item, nothing is sent', async (_name, expression, message) => {
+		const result = await runCreate(standIn, keyed({ deduplicationKey: expression }), {
+			inputItems: items({ dealId: 5, nothing: null }),
+		});
+
+		expect(result.error).toBeInstanceOf(NodeOperationError);
+		expect(result.error!.message).toMatch(message);
+		expect((result.error as NodeOperationError).description).toMatch(/Nothing was sent to Ocoya for this item/);
+		expect(standIn.requests).toHaveLength(0);
+		expect(Object.values(store.calls)).toEqual([0, 0, 0, 0]);
+	});
+
+	test('with continue on fail, a bad key fails only its item; the others are created or marked', async () => {
+		const result = await runCreate(standIn, keyed(), {
+			inputItems: items({ dealId: 1 }, {}, { dealId: 1 }),
+			continueOnFail: true,
+		});
+
+		expect(standIn.campaignsCreated).toBe(1);
+		expect(result.items.map((item) => item.json.duplicate ?? item.json.error)).toEqual([
+			false,
+			expect.stringMatching(/The Deduplication Key (is empty|is undefined)/),
+			true,
+		]);
+	});
+
+	test('with the error output, duplicates stay on the success output and failures go to the error output', async () => {
+		await runCreate(standIn, keyed(), { inputItems: items({ dealId: 2 }) });
+		const result = await runCreate(standIn, keyed(), {
+			inputItems: items({ dealId: 2 }, { dealId: null }),
+			nodeOverrides: { onError: 'continueErrorOutput' },
+		});
+
+		expect(result.outputs[0].map((item) => item.json)).toEqual([expect.objectContaining({ duplicate: true, deduplicationKey: '2' })]);
+		expect(result.outputs[1]).toHaveLength(1);
+		expect(String(result.outputs[1][0].json.error)).toMatch(/The Deduplication Key is null/);
+		expect(standIn.campaignsCreated).toBe(1);
+	});
+
+	test('a 400 releases the key: the next delivery creates the campaign', async () => {
+		standIn.failNext({ status: 400, body: { message: 'prompt rejected' } });
+		const rejected = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 40 }) });
+		expect(rejected.error?.message).toBe('Ocoya returned HTTP 400: prompt rejected');
+		expect(rejected.error?.description).toMatch(/The Deduplication Key "40" was released: delivering this event again will create the campaign\.$/);
+		expect(keysHeld()).toBe(0);
+
+		const retried = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 40 }) });
+		expect(retried.items[0].json.duplicate).toBe(false);
+		expect(standIn.campaignRequests().map((request) => request.status)).toEqual([400, 202]);
+	});
+
+	test('connection refused releases the key', async () => {
+		const closedPort = await new Promise<number>((resolve) => {
+			const server = createServer().listen(0, '127.0.0.1', () => {
+				const { port } = server.address() as { port: number };
+				server.close(() => resolve(port));
+			});
+		});
+		const unreachable = { baseUrl: `http://127.0.0.1:${closedPort}/api/_public/v1`, apiKey: standIn.apiKey };
+		const refused = await runCreate(unreachable, keyed(), { inputItems: items({ dealId: 41 }) });
+		expect(refused.error?.message).toMatch(/Could not connect to Ocoya/);
+		expect(refused.error?.description).toMatch(/The Deduplication Key "41" was released/);
+		expect(keysHeld()).toBe(0);
+	});
+
+	test('a rate-limit wait beyond Max Wait releases the key', async () => {
+		// Pacing is shared per credential across executions: a short window keeps later tests from waiting long.
+		const resetIn = Math.ceil(Date.now() / 1000) + 3;
+		standIn.failNext({
+			status: 429,
+			headers: { 'X-RateLimit-Limit': '60', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(resetIn) },
+			body: { message: 'Too many requests' },
+		});
+		const waited = await runCreate(standIn, keyed({ rateLimitMaxWait: 0 }), { inputItems: items({ dealId: 42 }) });
+		expect(waited.error?.message).toMatch(/rate limit did not clear/);
+		expect(waited.error?.description).toMatch(/The Deduplication Key "42" was released/);
+		expect(keysHeld()).toBe(0);
+	});
+
+	test.each([
+		['a 500', { status: 500 }, {}],
+		['a timeout after sending', { delayMs: 3000 }, { timeout: 1000 }],
+		['a connection reset after the body', { reset: 'after-body' as const }, {}],
+		['an unreadable 202', { status: 202, rawBody: 'not json' }, {}],
+	])('%s keeps the key, and the error says how to release it', async (_name, fault, options) => {
+		standIn.failNext(fault);
+		const failed = await runCreate(standIn, keyed(options), { inputItems: items({ dealId: 50 }) });
+		expect(failed.error?.description).toMatch(
+			/The Deduplication Key "50" stays recorded, so delivering this event again will not create a campaign\. If Ocoya has no campaign for it, run this node with Deduplication: Action set to "Forget This Key" for this key, then deliver the event again\.$/,
+		);
+
+		const redelivered = await runCreate(standIn, keyed(options), { inputItems: items({ dealId: 50 }) });
+		expect(redelivered.items[0].json.duplicate).toBe(true);
+		expect(standIn.campaignRequests()).toHaveLength(1);
+	});
+
+	test('Forget This Key and Forget All Keys send nothing and let the next delivery through', async () => {
+		await runCreate(standIn, keyed(), { inputItems: items({ dealId: 60 }, { dealId: 61 }, { dealId: 62 }) });
+		expect(keysHeld()).toBe(3);
+
+		const forgetOne = await runCreate(standIn, keyed({ deduplicationAction: 'forgetKey' }), {
+			inputItems: items({ dealId: 60 }, { dealId: 99 }),
+		});
+		expect(forgetOne.items.map((item) => item.json.forgotten)).toEqual([true, false]);
+		expect(keysHeld()).toBe(2);
+
+		const forgetAll = await runCreate(standIn, createParameters({ options: { deduplicationAction: 'forgetAll' } }));
+		expect(forgetAll.items[0].json).toMatchObject({ keysForgotten: 2 });
+		expect(keysHeld()).toBe(0);
+		expect(standIn.campaignRequests()).toHaveLength(3);
+
+		const again = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 60 }, { dealId: 61 }, { dealId: 62 }) });
+		expect(again.items.map((item) => item.json.duplicate)).toEqual([false, false, false]);
+		expect(standIn.campaignsCreated).toBe(6);
+	});
+
+	test('Forget This Key without a key is an error', async () => {
+		const result = await runCreate(standIn, createParameters({ options: { deduplicationAction: 'forgetKey' } }));
+		expect(result.error?.message).toMatch(/"Forget This Key" needs a Deduplication Key/);
+	});
+});
+
+describe('the store is read and rewritten whole, with no lock', () => {
+	test('20 executions at once in one process, each with its own key, lose no key (claims are serial per node)', async () => {
+		store.latencyMs = 20;
+		const deliver = async (dealId: number) => await runCreate(standIn, keyed(), { inputItems: items({ dealId }) });
+		const ids = Array.from({ length: 20 }, (_, i) => i);
+
+		const first = await Promise.all(ids.map(deliver));
+		expect(first.map((result) => result.items[0].json.duplicate)).toEqual(ids.map(() => false));
+		expect(keysHeld()).toBe(20);
+
+		const second = await Promise.all(ids.map(deliver));
+		expect(second.map((result) => result.items[0].json.duplicate)).toEqual(ids.map(() => true));
+		expect(standIn.campaignsCreated).toBe(20);
+	});
+
+	test('5 executions at once with the same key create 1 campaign', async () => {
+		// An existing record, so that every claim takes the read-then-update path.
+		await runCreate(standIn, keyed(), { inputItems: items({ dealId: 'earlier' }) });
+		store.latencyMs = 20;
+		const results = await Promise.all(
+			Array.from({ length: 5 }, async () => await runCreate(standIn, keyed(), { inputItems: items({ dealId: 'same' }) })),
+		);
+		expect(standIn.campaignsCreated).toBe(2);
+		expect(results.filter((result) => result.items[0].json.duplicate === true)).toHaveLength(4);
+	});
+
+	test('a first insert that loses to another process is retried', async () => {
+		store.inject({ conflictOnFirstInsert: true });
+		const result = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 70 }) });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.duplicate).toBe(false);
+		expect(keysHeld()).toBe(1);
+	});
+
+	test('a claim overwritten right after it was written is detected and written again', async () => {
+		store.inject({ dropAfterWrite: '71' });
+		const result = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 71 }) });
+		expect(result.items[0].json.duplicate).toBe(false);
+		// claim, confirm that finds it gone (and records it again), confirm that finds it
+		expect(store.calls.checkProcessedAndRecord).toBe(3);
+		expect(keysHeld()).toBe(1);
+	});
+});
+
+test('an n8n without the deduplication helpers gets an error naming the version needed, and nothing is sent', async () => {
+	// n8n before 1.65 builds the same context without the deduplication helpers.
+	const olderN8n: INodeType = Object.create(ocoyaNode) as INodeType;
+	olderN8n.execute = async function (this: IExecuteFunctions) {
+		const helpers = { ...this.helpers } as Partial<IExecuteFunctions['helpers']>;
+		delete helpers.checkProcessedAndRecord;
+		delete helpers.removeProcessed;
+		const context = new Proxy(this, { get: (target, property) => (property === 'helpers' ? helpers : Reflect.get(target, property)) });
+		return await ocoyaNode.execute.call(context);
+	};
+	const result = await runCreate(standIn, keyed(), { nodeType: olderN8n, inputItems: items({ dealId: 80 }) });
+	expect(result.error?.message).toBe(
+		'The Deduplication Key needs n8n 1.65.0 or later: this n8n does not offer its deduplication store to nodes',
+	);
+	expect(standIn.requests).toHaveLength(0);
+});
