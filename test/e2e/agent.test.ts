@@ -9,9 +9,21 @@
  * Every cell runs the happy path; the failure cases run on one cell, the Responses API streamed
  * (the defaults of a chat workflow built in today's editor).
  */
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { request } from 'undici';
 
-import { activateWorkflowArgs, n8nMajor, ownerSession, startN8n, type N8nHandle } from '../../dev/n8n/app';
+import {
+	DEFAULT_N8N_VERSION,
+	REPO_ROOT,
+	activateWorkflowArgs,
+	n8nApp,
+	n8nMajor,
+	ownerSession,
+	startN8n,
+	type N8nHandle,
+} from '../../dev/n8n/app';
 import { startModelStandIn, type ModelRequest, type ModelStandIn, type TurnContext } from '../../dev/model-stand-in';
 import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
 import { TOOL_DESCRIPTION, TOOL_FIELD_HINTS } from '../../nodes/Ocoya/actions/campaign/toolDescription';
@@ -92,12 +104,36 @@ function agentWorkflow(cell: Cell, index: number, wrongKey = false): AgentWorkfl
 			node.credentials = { openAiApi: MODEL_CREDENTIAL };
 		} else if (node.name === EXAMPLES.agent.agent && n8nMajor() < 2) {
 			node.typeVersion = 3;
-		} else if (wrongKey && node.name === EXAMPLES.agent.tool) {
-			node.credentials = { ocoyaApi: { id: BAD_CREDENTIAL_ID, name: BAD_CREDENTIAL_NAME } };
+		} else if (node.name === EXAMPLES.agent.tool) {
+			if (wrongKey) node.credentials = { ocoyaApi: { id: BAD_CREDENTIAL_ID, name: BAD_CREDENTIAL_NAME } };
+			// n8n 1.x ends the execution when a tool fails, unless the tool continues on error (as the
+			// README advises there); 2.x hands a tool's error to the model by default.
+			if (n8nMajor() < 2) node.onError = 'continueRegularOutput';
 		}
 	}
 	return { ...cell, id, webhookId, workflow };
 }
+
+/**
+ * What the model received on the full cell, saved for the README: docs/ for the default n8n,
+ * reports/ for another N8N_VERSION.
+ */
+interface ModelView {
+	n8nVersion: string;
+	capturedBy: string;
+	tool?: unknown;
+	toolResults: Record<string, string>;
+}
+const n8nVersion = n8nApp().version;
+const MODEL_VIEW_FILE =
+	n8nVersion === DEFAULT_N8N_VERSION
+		? path.join(REPO_ROOT, 'docs', 'ai-agent-model-view.json')
+		: path.join(REPO_ROOT, 'reports', `ai-agent-model-view-n8n-${n8nVersion}.json`);
+const modelView: ModelView = {
+	n8nVersion,
+	capturedBy: 'test/e2e/agent.test.ts (Responses API, streamed)',
+	toolResults: {},
+};
 
 const cells = CELLS.map((cell, index) => agentWorkflow(cell, index));
 const wrongKeyWorkflow = agentWorkflow(FULL_CELL, CELLS.length, true);
@@ -125,6 +161,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	if (modelView.tool !== undefined && Object.keys(modelView.toolResults).length === 5) {
+		fs.mkdirSync(path.dirname(MODEL_VIEW_FILE), { recursive: true });
+		fs.writeFileSync(MODEL_VIEW_FILE, `${JSON.stringify(modelView, null, 2)}\n`);
+	}
 	await n8n?.stop();
 	await model?.close();
 	await standIn?.close();
@@ -223,9 +263,8 @@ describe.each(cells)('an AI Agent on $api (stream: $stream)', (cell) => {
 		const { campaignId } = standIn.createdCampaigns[0];
 
 		// The model: two requests in this cell's API and mode, the tool result fed back, the answer passed on.
-		expect(reply.modelRequests).toHaveLength(2);
-		expectCellTraffic(reply.modelRequests, cell);
 		expect(reply.modelRequests.map((r) => r.reply.kind)).toEqual(['toolCall', 'text']);
+		expectCellTraffic(reply.modelRequests, cell);
 		const [, second] = reply.modelRequests;
 		expect(second.conversation.toolResults).toHaveLength(1);
 		expect(campaignIdIn(second.conversation.toolResults[0])).toBe(campaignId);
@@ -250,6 +289,10 @@ describe.each(cells)('an AI Agent on $api (stream: $stream)', (cell) => {
 		for (const value of allowedValues('postLength')) expect(tool.description).toContain(value);
 		expect(schema.properties.count.description).toContain('from 3 to 30');
 		expect(tool.description).toContain('from 1 to 30');
+		if (cell.api === FULL_CELL.api && cell.stream === FULL_CELL.stream) {
+			modelView.tool = tool;
+			modelView.toolResults.created = second.conversation.toolResults[0];
+		}
 	});
 });
 
@@ -262,9 +305,10 @@ describe(`failures reach the model (${cellName(FULL_CELL)})`, () => {
 		const reply = await chat(cell, 'Plan a big launch campaign with 99 posts.');
 
 		expect(reply.status).toBe(200);
-		expect(reply.modelRequests).toHaveLength(3);
+		expect(reply.modelRequests.map((r) => r.reply.kind)).toEqual(['toolCall', 'toolCall', 'text']);
 		expectCellTraffic(reply.modelRequests, cell);
 		const errorSeen = reply.modelRequests[1].conversation.toolResults[0];
+		modelView.toolResults.invalidCount = errorSeen;
 		expect(errorSeen).toContain('Invalid Number of Posts (count): 99 must be a whole number from 3 to 30');
 		expect(errorSeen).toContain('Nothing was sent to Ocoya');
 		// Only the retry reached Ocoya.
@@ -293,9 +337,9 @@ describe(`failures reach the model (${cellName(FULL_CELL)})`, () => {
 		expect(attempts[1].receivedAt).toBeGreaterThanOrEqual(resetAt * 1000 - 1000);
 		expect(standIn.campaignsCreated).toBe(1);
 		// The model made one call and got the campaign, not the 429.
-		expect(reply.modelRequests).toHaveLength(2);
 		expect(reply.modelRequests.map((r) => r.reply.kind)).toEqual(['toolCall', 'text']);
 		const result = reply.modelRequests[1].conversation.toolResults[0];
+		modelView.toolResults.createdAfter429 = result;
 		expect(campaignIdIn(result)).toBe(standIn.createdCampaigns[0].campaignId);
 		expect(result).not.toMatch(/429|rate limit/i);
 	});
@@ -309,8 +353,9 @@ describe(`failures reach the model (${cellName(FULL_CELL)})`, () => {
 		const attempts = standIn.campaignRequests();
 		expect(attempts.map((r) => [r.status, r.headers['x-api-key']])).toEqual([[403, WRONG_API_KEY]]);
 		expect(standIn.campaignsCreated).toBe(0);
-		expect(reply.modelRequests).toHaveLength(2);
+		expect(reply.modelRequests.map((r) => r.reply.kind)).toEqual(['toolCall', 'text']);
 		const errorSeen = reply.modelRequests[1].conversation.toolResults[0];
+		modelView.toolResults.wrongKey = errorSeen;
 		expect(errorSeen).toContain('Ocoya returned HTTP 403: Invalid API token.');
 		expect(errorSeen).toContain('Check the API key in the Ocoya API credential');
 		expect(reply.answer).toContain('Check the API key in the Ocoya API credential');
@@ -324,8 +369,9 @@ describe(`failures reach the model (${cellName(FULL_CELL)})`, () => {
 
 		expect(reply.status).toBe(200);
 		expect(standIn.campaignRequests().map((r) => r.status)).toEqual([503]);
-		expect(reply.modelRequests).toHaveLength(2);
+		expect(reply.modelRequests.map((r) => r.reply.kind)).toEqual(['toolCall', 'text']);
 		const errorSeen = reply.modelRequests[1].conversation.toolResults[0];
+		modelView.toolResults.unavailable = errorSeen;
 		expect(errorSeen).toContain('Ocoya returned HTTP 503');
 		expect(errorSeen).toContain('The campaign may have been created; check Ocoya before retrying.');
 	});
