@@ -89,12 +89,22 @@ function workflowId(cell: Cell, suffix = '0'): string {
  * and its chat trigger public in webhook mode (what an embedded chat calls) with the cell's
  * response mode. n8n 1.x knows the AI Agent only up to version 3.
  */
-function agentWorkflow(cell: Cell, index: number, wrongKey = false): AgentWorkflow {
+interface Variant {
+	/** The tool uses the wrong-key Ocoya credential. */
+	wrongKey?: boolean;
+	/** The tool's Deduplication Key comes from the model: `$fromAI('campaignKey', …)`. */
+	deduplicate?: boolean;
+}
+
+const CAMPAIGN_KEY_HINT = 'A short id you choose for this campaign; use the same id if you call again for the same campaign';
+
+function agentWorkflow(cell: Cell, index: number, variant: Variant = {}): AgentWorkflow {
+	const { wrongKey = false, deduplicate = false } = variant;
 	const workflow = readExample(EXAMPLES.agent.file);
-	const id = workflowId(cell, wrongKey ? 'K' : '0');
+	const id = workflowId(cell, wrongKey ? 'K' : deduplicate ? 'D' : '0');
 	const webhookId = `00000000-0000-4000-8000-0000000a9e${String(index).padStart(2, '0')}`;
 	workflow.id = id;
-	workflow.name = `${workflow.name} (${cellName(cell)}${wrongKey ? ', wrong Ocoya key' : ''})`;
+	workflow.name = `${workflow.name} (${cellName(cell)}${wrongKey ? ', wrong Ocoya key' : ''}${deduplicate ? ', Deduplication Key' : ''})`;
 	for (const node of workflow.nodes) {
 		if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger') {
 			node.webhookId = webhookId;
@@ -106,6 +116,9 @@ function agentWorkflow(cell: Cell, index: number, wrongKey = false): AgentWorkfl
 			node.typeVersion = 3;
 		} else if (node.name === EXAMPLES.agent.tool) {
 			if (wrongKey) node.credentials = { ocoyaApi: { id: BAD_CREDENTIAL_ID, name: BAD_CREDENTIAL_NAME } };
+			if (deduplicate) {
+				node.parameters.options = { deduplicationKey: `={{ $fromAI('campaignKey', '${CAMPAIGN_KEY_HINT}', 'string') }}` };
+			}
 			// n8n 1.x ends the execution when a tool fails, unless the tool continues on error (as the
 			// README advises there); 2.x hands a tool's error to the model by default.
 			if (n8nMajor() < 2) node.onError = 'continueRegularOutput';
@@ -136,7 +149,9 @@ const modelView: ModelView = {
 };
 
 const cells = CELLS.map((cell, index) => agentWorkflow(cell, index));
-const wrongKeyWorkflow = agentWorkflow(FULL_CELL, CELLS.length, true);
+const wrongKeyWorkflow = agentWorkflow(FULL_CELL, CELLS.length, { wrongKey: true });
+const deduplicatingWorkflow = agentWorkflow(FULL_CELL, CELLS.length + 1, { deduplicate: true });
+const allWorkflows = [...cells, wrongKeyWorkflow, deduplicatingWorkflow];
 
 let standIn: StandIn;
 let model: ModelStandIn;
@@ -150,10 +165,10 @@ beforeAll(async () => {
 	folder = await prepareUserFolder({
 		baseUrl: standIn.baseUrl,
 		apiKey: standIn.apiKey,
-		workflows: [...cells, wrongKeyWorkflow].map((w) => w.workflow),
+		workflows: allWorkflows.map((w) => w.workflow),
 		credentials: [{ ...MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: model.apiKey, url: model.baseUrl } }],
 	});
-	for (const { id } of [...cells, wrongKeyWorkflow]) await folder.cli(activateWorkflowArgs(id));
+	for (const { id } of allWorkflows) await folder.cli(activateWorkflowArgs(id));
 	n8n = await startN8n({ userFolder: folder.userFolder, timeoutMs: 150_000 });
 	// The owner exists from here on, as in an instance someone set up.
 	await ownerSession(n8n.url);
@@ -377,9 +392,46 @@ describe(`failures reach the model (${cellName(FULL_CELL)})`, () => {
 	});
 });
 
+describe(`the Deduplication Key in the tool (${cellName(FULL_CELL)})`, () => {
+	test('a model that calls again after a 503 with the same key gets a duplicate, and nothing more is sent', async () => {
+		standIn.failNext({ status: 503 });
+		const call = { ...ARGS, campaignKey: `summer-launch-${Date.now()}` };
+		model.script([{ callTool: call }, { callTool: call }, { answer: ({ lastToolResult }) => `Tool said: ${lastToolResult}` }]);
+
+		const reply = await chat(deduplicatingWorkflow, 'Plan the summer launch posts.');
+
+		expect(reply.status).toBe(200);
+		expect(reply.modelRequests.map((r) => r.reply.kind)).toEqual(['toolCall', 'toolCall', 'text']);
+		const [first, second] = reply.modelRequests[2].conversation.toolResults;
+		expect(first).toContain('The campaign may have been created');
+		expect(first).toContain(`The Deduplication Key \\"${call.campaignKey}\\" stays recorded`);
+		expect(second).toContain('"duplicate":true');
+		expect(second).toContain('no second campaign was created');
+		// One request reached Ocoya (the 503); the second call sent nothing.
+		expect(standIn.campaignRequests().map((r) => r.status)).toEqual([503]);
+		expect(standIn.campaignsCreated).toBe(0);
+		const [tool] = reply.modelRequests[0].conversation.tools;
+		expect((tool.parameters as unknown as ToolSchema).properties.campaignKey).toEqual({ type: 'string', description: CAMPAIGN_KEY_HINT });
+	});
+});
+
 describe('model traffic of the whole suite', () => {
+	const readmeTest = n8nVersion === DEFAULT_N8N_VERSION ? test : test.skip;
+	readmeTest("the README's AI tool section shows exactly what the model received", () => {
+		const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+		const { invalidCount, wrongKey, unavailable } = modelView.toolResults;
+		for (const text of [invalidCount, wrongKey, unavailable]) {
+			expect(text).toBeDefined();
+			expect(readme).toContain(text);
+		}
+		const tool = modelView.tool as { parameters: ToolSchema };
+		for (const field of ['goal', 'count']) {
+			expect(readme).toContain(JSON.stringify(tool.parameters.properties[field].description));
+		}
+	});
+
 	test('no Ocoya API key, right or wrong, appears in anything the model received', () => {
-		// 4 cells x 2 requests, plus 3 + 2 + 2 + 2 from the failure cases, when the whole file runs.
+		// 4 cells x 2 requests, plus 3 + 2 + 2 + 2 + 3 from the other cases, when the whole file runs.
 		expect(model.requests.length).toBeGreaterThanOrEqual(2);
 		for (const sent of model.requests) {
 			const everything = `${sent.rawBody}\n${JSON.stringify(sent.headers)}`;
