@@ -12,12 +12,53 @@ import {
 	ensureN8nInstalled,
 	installPackageIntoUserFolder,
 	n8nCli,
+	outboundRecord,
 	tempUserFolder,
 	type N8nCliResult,
 	type N8nSession,
 } from '../../dev/n8n/app';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+
+// ---------------------------------------------------------------- requirements
+// Suites that need something a laptop may lack (Redis for queue mode, Chromium, a Node that can
+// run n8n): locally they skip with one clear line; in CI (CI=true) they fail, so a missing piece
+// never passes as green there.
+
+/** Set by global-setup.ts when n8n cannot run on this machine; holds the reason. */
+export const N8N_MISSING_ENV = 'OCOYA_E2E_N8N_MISSING';
+
+export interface Requirement {
+	/** What the suite needs, e.g. 'Redis (redis-server on PATH)'. */
+	what: string;
+	/** Why it is not there (and how to get it), or undefined when it is. */
+	missing: string | undefined;
+}
+
+/**
+ * True when every requirement is met. Otherwise: in CI throws (the suite fails with the reason);
+ * elsewhere prints `<suite> requires X: skipping; in CI this fails (reason)` once and returns
+ * false, and the suite picks `describe.skip` / `test.skip` (its hooks then do not run either).
+ */
+export function requirementsMet(suiteFile: string, ...requirements: Requirement[]): boolean {
+	const unmet = requirements.filter((r) => r.missing !== undefined);
+	if (unmet.length === 0) return true;
+	const suite = path.basename(suiteFile);
+	const what = unmet.map((r) => r.what).join(' and ');
+	const why = unmet.map((r) => (r.missing as string).split('\n')[0]).join('; ');
+	if (process.env.CI === 'true') {
+		throw new Error(`${suite} requires ${what}, which is missing: ${unmet.map((r) => r.missing).join('\n')}`);
+	}
+	process.stderr.write(`[e2e] ${suite} requires ${what}: skipping; in CI this fails (${why})\n`);
+	return false;
+}
+
+/** The requirement every suite that starts n8n has: the app installed by global-setup.ts. */
+export function n8nRequirement(): Requirement {
+	return { what: 'n8n (a Node it can run on)', missing: process.env[N8N_MISSING_ENV] };
+}
+
+// ---------------------------------------------------------------- examples
 
 /** Credential the examples reference, and a second one with a wrong key for the failure tests. */
 export const CREDENTIAL_ID = 'ocoya-standin';
@@ -35,6 +76,8 @@ export const EXAMPLES = {
 		trigger: 'New Lead Webhook',
 		ocoya: 'Create Ocoya Campaign',
 		followUp: 'Follow Up',
+		check: 'Has Product and Audience',
+		reject: 'Reject Incomplete Lead',
 	},
 	crm: {
 		file: 'crm-batch.json',
@@ -42,6 +85,8 @@ export const EXAMPLES = {
 		ocoya: 'Create Ocoya Campaign',
 		success: 'Campaign Queued',
 		failure: 'Campaign Failed',
+		check: 'Has Required Fields',
+		rejected: 'Deal Rejected',
 	},
 	agent: {
 		file: 'ai-agent-tool.json',
@@ -194,6 +239,17 @@ export async function prepareUserFolder(options: PrepareOptions): Promise<Prepar
 		importWorkflow,
 		remove: () => fs.rmSync(userFolder, { recursive: true, force: true }),
 	};
+}
+
+/**
+ * The non-loopback connections and DNS lookups the outbound guard recorded for a user folder's
+ * n8n processes (main, CLI commands, task runners), one line each, e.g.
+ * `pid 123 (n8n) connect api.n8n.io:443 at …`. The suites expect none.
+ */
+export function outboundAttempts(userFolder: string): string[] {
+	return outboundRecord(userFolder).attempts.map(
+		(a) => `pid ${a.pid} (${path.basename(a.script ?? '?')}) ${a.kind} ${a.host}${a.port ? `:${a.port}` : ''} at ${(a.stack ?? []).slice(0, 3).join(' < ')}`,
+	);
 }
 
 /** The first JSON object in a string (n8n prints log lines around what a command outputs). */
