@@ -72,11 +72,21 @@ describe('lists that depend on the workspace', () => {
 		]);
 	});
 
-	it('asks for a workspace first, without calling Ocoya', async () => {
-		const result = await runLoader(standIn, 'getBrandKits', createParameters({ workspaceId: { __rl: true, mode: 'list', value: '' } }));
-		expect(result.ok).toBe(false);
-		expect((result as { error: Error }).error).toBeInstanceOf(NodeOperationError);
-		expect((result as { error: Error }).error.message).toBe('Choose a workspace first');
+	it.each([
+		['getBrandKits', 'Brand Kits'],
+		['getHashtagLibraries', 'Hashtag Libraries'],
+		['getSocialProfiles', 'Social Profiles'],
+		['getStudioTemplates', 'Studio Templates'],
+	] as const)('%s without a workspace: one entry saying what to do, no error, no call to Ocoya', async (method, what) => {
+		const result = await runLoader(standIn, method, createParameters({ workspaceId: { __rl: true, mode: 'list', value: '' } }));
+		// An error would show only "Error fetching options" in the editor and log the reason in n8n's terminal.
+		expect(ok(result)).toEqual([
+			{
+				name: `Choose a Workspace Above First to Load ${what}`,
+				value: '',
+				description: 'This list depends on the workspace selected in the Workspace field',
+			},
+		]);
 		expect(standIn.requests).toHaveLength(0);
 	});
 });

@@ -1,15 +1,14 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { fetchEntities, type OcoyaEntity } from './entities';
 
-function selectedWorkspace(context: ILoadOptionsFunctions): string {
+/**
+ * The workspace picked above, or undefined while there is none. The editor loads these lists as
+ * soon as the form opens, before a workspace is chosen: that is expected, not an error.
+ */
+function selectedWorkspace(context: ILoadOptionsFunctions): string | undefined {
 	const workspaceId = context.getNodeParameter('workspaceId', '', { extractValue: true }) as unknown;
-	if (typeof workspaceId !== 'string' || workspaceId.trim() === '') {
-		throw new NodeOperationError(context.getNode(), 'Choose a workspace first', {
-			description: 'This list depends on the workspace selected above.',
-		});
-	}
+	if (typeof workspaceId !== 'string' || workspaceId.trim() === '') return undefined;
 	return workspaceId.trim();
 }
 
@@ -20,13 +19,30 @@ function toOptions(entities: OcoyaEntity[]): INodePropertyOptions[] {
 	}));
 }
 
-function workspaceList(path: string) {
+/**
+ * Without a workspace, one entry that says what to do, shown in the dropdown itself. An error
+ * would only show "Error fetching options" in the editor and log the reason once per list and
+ * form render in n8n's terminal. Its empty value is dropped when the campaign is built.
+ */
+function chooseWorkspaceFirst(what: string): INodePropertyOptions[] {
+	return [
+		{
+			name: `Choose a Workspace Above First to Load ${what}`,
+			value: '',
+			description: 'This list depends on the workspace selected in the Workspace field',
+		},
+	];
+}
+
+function workspaceList(path: string, what: string) {
 	return async function (this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-		return toOptions(await fetchEntities(this, path, selectedWorkspace(this)));
+		const workspaceId = selectedWorkspace(this);
+		if (workspaceId === undefined) return chooseWorkspaceFirst(what);
+		return toOptions(await fetchEntities(this, path, workspaceId));
 	};
 }
 
-export const getBrandKits = workspaceList('/brand-kits');
-export const getHashtagLibraries = workspaceList('/hashtag-libraries');
-export const getSocialProfiles = workspaceList('/social-profiles');
-export const getStudioTemplates = workspaceList('/studio-templates');
+export const getBrandKits = workspaceList('/brand-kits', 'Brand Kits');
+export const getHashtagLibraries = workspaceList('/hashtag-libraries', 'Hashtag Libraries');
+export const getSocialProfiles = workspaceList('/social-profiles', 'Social Profiles');
+export const getStudioTemplates = workspaceList('/studio-templates', 'Studio Templates');
