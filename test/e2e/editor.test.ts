@@ -9,10 +9,21 @@ import path from 'node:path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { DEFAULT_N8N_VERSION, REPO_ROOT, n8nApp, ownerSession, startN8n, type N8nHandle } from '../../dev/n8n/app';
+import { DEFAULT_N8N_VERSION, REPO_ROOT, n8nApp, outboundRecord, ownerSession, startN8n, type N8nHandle } from '../../dev/n8n/app';
 import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
-import { CHROMIUM_ARGS, ensureChromium } from './chromium';
-import { EXAMPLES, log, prepareUserFolder, readExample, timer, type PreparedFolder } from './support';
+import { CHROMIUM_ARGS, ensureChromium, netLogArgs, nonLoopbackHosts } from './chromium';
+import {
+	EXAMPLES,
+	log,
+	n8nRequirement,
+	outboundAttempts,
+	prepareUserFolder,
+	readExample,
+	requirementsMet,
+	timer,
+	type PreparedFolder,
+	type Workflow,
+} from './support';
 
 jest.setTimeout(180_000);
 
@@ -26,28 +37,42 @@ const OWNER = { email: 'owner@example.com', password: 'Passw0rd-for-tests' };
 const CREATE_FIELDS = ['Workspace', 'Prompt', 'Goal', 'Audience', 'Tone', 'Number of Posts', 'Duration (Days)'];
 
 const browserCheck = ensureChromium();
-if (!browserCheck.executablePath) {
-	console.warn(
-		`\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n` +
-			`SKIPPING the n8n editor browser test: ${browserCheck.reason}\n` +
-			`!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n`,
-	);
+const runnable = requirementsMet(__filename, n8nRequirement(), { what: 'Chromium', missing: browserCheck.reason });
+const browserTest = runnable ? test : test.skip;
+
+/** The lead example without a workspace: what a user sees right after adding the node. */
+const NO_WORKSPACE_ID = 'OcoyaLeadNoWksp';
+function withoutWorkspace(): Workflow {
+	const copy = readExample(EXAMPLES.lead.file);
+	copy.id = NO_WORKSPACE_ID;
+	copy.name = 'Lead example without a workspace';
+	for (const node of copy.nodes) {
+		if (node.name === EXAMPLES.lead.ocoya) node.parameters.workspaceId = { __rl: true, mode: 'list', value: '' };
+		if (node.type === 'n8n-nodes-base.webhook') {
+			node.parameters.path = 'ocoya-lead-no-workspace';
+			node.webhookId = '00000000-0000-4000-8000-0000000000e1';
+		}
+	}
+	return copy;
 }
-const browserTest = browserCheck.executablePath ? test : test.skip;
 
 let standIn: StandIn | undefined;
 let folder: PreparedFolder | undefined;
 let n8n: N8nHandle | undefined;
 let browser: Browser | undefined;
 let profileDir: string | undefined;
+let page: Page | undefined;
+const netLog = path.join(os.tmpdir(), `chromium-netlog-${process.pid}-${Date.now()}.json`);
+/** Every URL the pages requested (documents, scripts, XHR, fonts, images…). */
+const pageRequests: string[] = [];
 
 beforeAll(async () => {
-	if (!browserCheck.executablePath) return;
+	if (!runnable) return;
 	standIn = await startStandIn();
 	folder = await prepareUserFolder({
 		baseUrl: standIn.baseUrl,
 		apiKey: standIn.apiKey,
-		workflows: [readExample(EXAMPLES.lead.file)],
+		workflows: [readExample(EXAMPLES.lead.file), withoutWorkspace()],
 	});
 	const elapsed = timer();
 	n8n = await startN8n({ userFolder: folder.userFolder, timeoutMs: 120_000 });
@@ -62,6 +87,7 @@ afterAll(async () => {
 	await standIn?.close();
 	folder?.remove();
 	if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+	fs.rmSync(netLog, { force: true });
 });
 
 async function launch(): Promise<Page> {
@@ -70,14 +96,15 @@ async function launch(): Promise<Page> {
 	const context = await chromium.launchPersistentContext(profileDir, {
 		executablePath: browserCheck.executablePath,
 		headless: true,
-		args: CHROMIUM_ARGS,
+		args: [...CHROMIUM_ARGS, ...netLogArgs(netLog)],
 		viewport: { width: 1440, height: 900 },
 		timeout: 60_000,
 	});
 	browser = { close: () => context.close() } as unknown as Browser;
-	const page = context.pages()[0] ?? (await context.newPage());
-	page.setDefaultTimeout(30_000);
-	return page;
+	context.on('request', (request) => pageRequests.push(request.url()));
+	const opened = context.pages()[0] ?? (await context.newPage());
+	opened.setDefaultTimeout(30_000);
+	return opened;
 }
 
 async function failureScreenshot(page: Page): Promise<void> {
@@ -88,7 +115,7 @@ async function failureScreenshot(page: Page): Promise<void> {
 
 describe('the Ocoya node in the n8n editor', () => {
 	browserTest('shows the Campaign › Create fields when opened from the lead example', async () => {
-		const page = await launch();
+		page = await launch();
 		try {
 			await page.goto(`${n8n!.url}/signin`);
 			await page.locator('input[type="email"], input[name="emailOrLdapLoginId"]').first().fill(OWNER.email);
@@ -119,6 +146,40 @@ describe('the Ocoya node in the n8n editor', () => {
 			await failureScreenshot(page);
 			throw error;
 		}
+	});
+
+	browserTest('before a workspace is chosen, the Brand Kit dropdown says what to do, and n8n logs no error', async () => {
+		if (!page) throw new Error('the previous test did not open the browser');
+		const outputBefore = n8n!.output().length;
+		try {
+			await page.goto(`${n8n!.url}/workflow/${NO_WORKSPACE_ID}`);
+			const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${EXAMPLES.lead.ocoya}"]`);
+			await node.waitFor();
+			await node.dblclick();
+			const parameters = page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"]');
+			await parameters.waitFor();
+			await parameters.locator('[data-test-id="parameter-input-brandId"]').click();
+			const hint = page.getByText('Choose a Workspace Above First to Load Brand Kits', { exact: true });
+			await expectVisible(hint.first(), 'the "choose a workspace" entry in the Brand Kit dropdown');
+			expect(await page.getByText(/Error fetching options/i).count()).toBe(0);
+			// The form loaded the dependent lists without a workspace: nothing went to Ocoya, nothing was logged.
+			expect(standIn!.requests).toHaveLength(0);
+			expect(n8n!.output().slice(outputBefore)).not.toMatch(/error|workspace first/i);
+		} catch (error) {
+			await failureScreenshot(page);
+			throw error;
+		}
+	});
+
+	browserTest('neither Chromium nor n8n contacted any host but 127.0.0.1', async () => {
+		await browser?.close();
+		browser = undefined;
+		const offLoopback = pageRequests.filter((url) => !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url) && !/^(data|blob):/.test(url));
+		expect(pageRequests.length).toBeGreaterThan(10);
+		expect(offLoopback).toEqual([]);
+		expect(nonLoopbackHosts(netLog)).toEqual([]);
+		expect(outboundRecord(folder!.userFolder).processes.length).toBeGreaterThanOrEqual(3);
+		expect(outboundAttempts(folder!.userFolder)).toEqual([]);
 	});
 });
 

