@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
 	N8N_APP_ROOT,
+	N8nSetupError,
 	REPO_ROOT,
 	activateWorkflowArgs,
 	ensureN8nInstalled,
@@ -54,11 +55,11 @@ const LIVE_BASE_URL = 'https://app.ocoya.com/api/_public/v1';
 const DEFAULT_WEBHOOK_BODY = { email: 'ada@example.com', product: 'Acme Analytics', audience: 'marketing teams' };
 const USAGE = 'usage: npm start [-- --port N]   (or N8N_PORT=N npm start; OCOYA_API_KEY=… adds a live credential)';
 
-const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+export const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const rel = (p: string): string => path.relative(process.cwd(), p) || '.';
 
 /** An expected problem (bad argument, busy port): printed as one message, no stack trace. */
-class StartError extends Error {
+export class StartError extends Error {
 	constructor(
 		message: string,
 		readonly exitCode = 1,
@@ -132,7 +133,7 @@ async function startOcoyaStandIn(): Promise<StandIn> {
  * Prints each request the stand-in answered, so the user sees what the node sent. The stand-in
  * has no per-request hook, so this polls its record. Returns a stop that prints what is left.
  */
-function logStandInRequests(standIn: StandIn): () => void {
+export function logStandInRequests(standIn: StandIn): () => void {
 	let next = 0;
 	const flush = (all: boolean): void => {
 		for (; next < standIn.requests.length; next += 1) {
@@ -152,22 +153,74 @@ function logStandInRequests(standIn: StandIn): () => void {
 }
 
 /**
- * n8n's output goes to n8n-app/.data/n8n.log. On the terminal, its ~30 start-up lines (deprecation
- * notes, licence, task runner) would bury the banner, so until it is ready only problems show;
- * after that every line does, since that is where a failing execution shows up.
+ * What of n8n's output reaches the terminal (all of it goes to the log file). Until n8n is ready
+ * only problems show: its ~30 start-up lines (deprecation notes, licence, task runner) would bury
+ * the banner. After that every line does, since that is where a failing execution shows up, but
+ * never a stack trace: n8n logs the whole `cause` chain of some expected failures with its stack
+ * (a wrong key's credential test: n8n's CredentialsTester hands every failed test to its
+ * ErrorReporter, which prints a 20-line AxiosError stack). Its frames stay in the log, and one
+ * line says where they are.
  */
+export class N8nTerminalFilter {
+	private inStack = false;
+
+	constructor(private readonly logFile: string) {}
+
+	/** The line to print for one line of n8n output, or undefined to keep it to the log. */
+	filter(line: string, ready: boolean): string | undefined {
+		if (/^\s+at \S/.test(line) || (this.inStack && /^\s*$/.test(line))) {
+			const first = !this.inStack;
+			this.inStack = true;
+			return first ? `n8n | (stack trace omitted: ${rel(this.logFile)})` : undefined;
+		}
+		this.inStack = false;
+		// The Python runner is optional and absent by design; its "Failed to start" is noise.
+		const problem = /error|fail|could not|unable|warn/i.test(line) && !/Python task runner/.test(line);
+		return ready || problem ? `n8n | ${line}` : undefined;
+	}
+}
+
+const terminal = new N8nTerminalFilter(N8N_LOG);
+
 function n8nLine(line: string, ready: boolean): void {
 	fs.appendFileSync(N8N_LOG, `${line}\n`);
-	// The Python runner is optional and absent by design; its "Failed to start" is noise.
-	const problem = /error|fail|could not|unable|warn/i.test(line) && !/Python task runner/.test(line);
-	if (ready || problem) say(`n8n | ${line}`);
+	const shown = terminal.filter(line, ready);
+	if (shown !== undefined) say(shown);
 }
+
+// ---------------------------------------------------------------- n8n settings from the caller
+
+/** Where the CLI steps and n8n run: a user folder, and the caller's n8n settings applied on top of n8n-app's. */
+export interface N8nTarget {
+	userFolder: string;
+	env: Record<string, string>;
+}
+
+/**
+ * Variables n8n documents as its settings (N8N_*, DB_*, EXECUTIONS_*, QUEUE_*, GENERIC_TIMEZONE,
+ * WEBHOOK_URL), passed through from the caller's environment, e.g.
+ * `N8N_CONCURRENCY_PRODUCTION_LIMIT=20 npm start`. Not the ones this tool owns: N8N_VERSION picks
+ * the app, N8N_PORT the port (--port), and the user folder, package folder and task runner
+ * broker port are set per process.
+ */
+export function n8nSettingsFromEnv(source: NodeJS.ProcessEnv = process.env): { passed: Record<string, string>; owned: string[] } {
+	const passed: Record<string, string> = {};
+	const owned: string[] = [];
+	for (const [key, value] of Object.entries(source)) {
+		if (value === undefined || !/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$)/.test(key)) continue;
+		if (OWNED_N8N_SETTINGS.includes(key)) owned.push(key);
+		else passed[key] = value;
+	}
+	return { passed, owned };
+}
+
+const OWNED_N8N_SETTINGS = ['N8N_VERSION', 'N8N_PORT', 'N8N_USER_FOLDER', 'N8N_CUSTOM_EXTENSIONS', 'N8N_RUNNERS_BROKER_PORT'];
 
 // ---------------------------------------------------------------- n8n CLI steps (before n8n starts)
 
 /** Runs one n8n CLI command on the user folder; throws with n8n's output when it fails. */
-async function cli(args: string[], expect?: RegExp): Promise<string> {
-	const result = await n8nCli(args, { userFolder: USER_FOLDER, timeoutMs: 5 * 60_000 });
+export async function cli(target: N8nTarget, args: string[], expect?: RegExp): Promise<string> {
+	const result = await n8nCli(args, { userFolder: target.userFolder, env: target.env, timeoutMs: 5 * 60_000 });
 	const output = `${result.stdout}\n${result.stderr}`;
 	// Some n8n commands log an error and still exit 0, hence the expected-output check.
 	if (result.code !== 0 || (expect && !expect.test(output))) {
@@ -181,13 +234,13 @@ const tempDirs = new Set<string>();
 process.on('exit', () => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** Runs a CLI import on a temporary JSON file (0600: it may hold the live API key), then deletes it. */
-async function importJson(command: 'import:credentials' | 'import:workflow', items: unknown[]): Promise<void> {
+async function importJson(target: N8nTarget, command: 'import:credentials' | 'import:workflow', items: unknown[]): Promise<void> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocoya-start-'));
 	tempDirs.add(dir);
 	try {
 		const file = path.join(dir, 'import.json');
 		fs.writeFileSync(file, JSON.stringify(items), { mode: 0o600 });
-		await cli([command, `--input=${file}`], /Successfully imported/);
+		await cli(target, [command, `--input=${file}`], /Successfully imported/);
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 		tempDirs.delete(dir);
@@ -202,13 +255,13 @@ interface CredentialImport {
 }
 
 /** Upserts by id, so the stand-in credential always has the current base URL. Returns whether the live one was imported. */
-async function importCredentials(standIn: StandIn): Promise<boolean> {
+export async function importCredentials(target: N8nTarget, standIn: StandIn): Promise<boolean> {
 	const credentials: CredentialImport[] = [
 		{ ...STAND_IN_CREDENTIAL, type: 'ocoyaApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.baseUrl } },
 	];
 	const liveKey = process.env.OCOYA_API_KEY?.trim();
 	if (liveKey) credentials.push({ ...LIVE_CREDENTIAL, type: 'ocoyaApi', data: { apiKey: liveKey, baseUrl: LIVE_BASE_URL } });
-	await importJson('import:credentials', credentials);
+	await importJson(target, 'import:credentials', credentials);
 	return Boolean(liveKey);
 }
 
@@ -234,7 +287,7 @@ interface Webhook {
 	body: unknown;
 }
 
-interface Example {
+export interface Example {
 	file: string;
 	id: string;
 	name: string;
@@ -255,7 +308,7 @@ interface Example {
 }
 
 /** examples/*.json, one workflow each (an array of workflows is accepted too). */
-function readExamples(): Example[] {
+export function readExamples(): Example[] {
 	if (!fs.existsSync(EXAMPLES_DIR)) return [];
 	const examples: Example[] = [];
 	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
@@ -308,10 +361,10 @@ function webhookOf(node: WorkflowNode, workflow: WorkflowJson): Webhook {
 }
 
 /** Imports only the examples n8n lacks (import overwrites by id, which would undo the user's edits) and publishes them. */
-async function importExamples(examples: Example[]): Promise<void> {
+export async function importExamples(target: N8nTarget, examples: Example[]): Promise<void> {
 	if (examples.length === 0) return;
 	const existing = new Set(
-		(await cli(['list:workflow', '--onlyId']))
+		(await cli(target, ['list:workflow', '--onlyId']))
 			.split('\n')
 			.map((line) => line.trim())
 			// Migration log lines can precede the ids on the first run of a new n8n version.
@@ -321,16 +374,17 @@ async function importExamples(examples: Example[]): Promise<void> {
 	for (const example of examples) example.imported = !existing.has(example.id);
 	if (missing.length === 0) return;
 	await importJson(
+		target,
 		'import:workflow',
 		missing.map((example) => example.json),
 	);
 	// import:workflow deactivates everything; published before `n8n start` so webhooks are live once it is ready.
-	for (const example of missing.filter((e) => e.publish)) await cli(activateWorkflowArgs(example.id));
+	for (const example of missing.filter((e) => e.publish)) await cli(target, activateWorkflowArgs(example.id));
 }
 
 // ---------------------------------------------------------------- owner account (after n8n starts)
 
-interface OwnerLogin {
+export interface OwnerLogin {
 	email: string;
 	password: string;
 	/** 'created' now, 'existing' (the saved login works) or 'unknown' (someone changed it). */
@@ -343,7 +397,7 @@ interface OwnerLogin {
  * local users and programs can reach 127.0.0.1 too; it is saved in n8n-app/.data/ (0600) and
  * printed on every start, so it cannot get lost.
  */
-async function ensureOwner(baseUrl: string): Promise<OwnerLogin> {
+export async function ensureOwner(baseUrl: string): Promise<OwnerLogin> {
 	let saved: { email: string; password: string };
 	if (fs.existsSync(OWNER_FILE)) {
 		saved = JSON.parse(fs.readFileSync(OWNER_FILE, 'utf8')) as { email: string; password: string };
@@ -429,6 +483,9 @@ async function run(argv: string[]): Promise<number> {
 	const requested = requestedPort(argv);
 	const app = n8nApp();
 	say(`npm start: n8n ${app.version} with this repo's ${PACKAGE_NAME}, on ${LOOPBACK}`);
+	const settings = n8nSettingsFromEnv();
+	const target: N8nTarget = { userFolder: USER_FOLDER, env: settings.passed };
+	if (Object.keys(settings.passed).length) say(`• your n8n settings, passed to n8n: ${Object.keys(settings.passed).sort().join(', ')}`);
 	// Fail on a busy requested port before the slow steps, not after.
 	const port = await chooseN8nPort(requested);
 
@@ -442,15 +499,15 @@ async function run(argv: string[]): Promise<number> {
 	say(`• Ocoya API stand-in: ${standIn.baseUrl}`);
 
 	say('• importing credentials and example workflows (n8n CLI, a few seconds each)…');
-	const live = await importCredentials(standIn);
+	const live = await importCredentials(target, standIn);
 	const examples = readExamples();
-	await importExamples(examples);
+	await importExamples(target, examples);
 
 	fs.writeFileSync(N8N_LOG, '');
 	say(`• starting n8n on ${LOOPBACK}:${port} (user folder ${rel(USER_FOLDER)}, log ${rel(N8N_LOG)})…`);
 	let n8n: N8nHandle;
 	try {
-		n8n = await startN8n({ userFolder: USER_FOLDER, port, timeoutMs: 180_000, onLine: (line) => n8nLine(line, state.ready) });
+		n8n = await startN8n({ userFolder: USER_FOLDER, env: target.env, port, timeoutMs: 180_000, onLine: (line) => n8nLine(line, state.ready) });
 	} catch (error) {
 		// Taken between our check and n8n's listen.
 		if (/already in use|EADDRINUSE/.test(String(error))) throw await portInUseError(port, 'EADDRINUSE');
@@ -476,7 +533,7 @@ async function run(argv: string[]): Promise<number> {
 	return await stopped;
 }
 
-interface BannerInput {
+export interface BannerInput {
 	url: string;
 	standIn: StandIn;
 	live: boolean;
@@ -485,7 +542,7 @@ interface BannerInput {
 	seconds: number;
 }
 
-function printBanner({ url, standIn, live, examples, owner, seconds }: BannerInput): void {
+export function printBanner({ url, standIn, live, examples, owner, seconds }: BannerInput): void {
 	const rule = '─'.repeat(78);
 	const manual = examples.find((e) => e.manual);
 	const hooked = examples.filter((e) => e.webhooks.length > 0);
@@ -553,6 +610,11 @@ export async function start(argv: string[]): Promise<number> {
 		if (error instanceof StartError) {
 			process.stderr.write(`${error.message}\n`);
 			return error.exitCode;
+		}
+		// No Node that can run n8n here, or no compiler for sqlite3: what to do, no stack.
+		if (error instanceof N8nSetupError) {
+			process.stderr.write(`\nnpm start cannot run n8n on this machine yet.\n${error.message}\n`);
+			return 1;
 		}
 		process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
 		return 1;
