@@ -7,11 +7,22 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 export const CHROMIUM_PATH = process.env.OCOYA_E2E_CHROMIUM || '/usr/bin/chromium';
+/**
+ * The browser itself behind Debian's /usr/bin/chromium wrapper script, which would add Google API
+ * keys, --enable-remote-extensions and its bundled extensions (each a reason to call Google).
+ */
+const DEBIAN_BROWSER_BINARY = '/usr/lib/chromium/chromium';
+
+function executable(): string {
+	return CHROMIUM_PATH === '/usr/bin/chromium' && fs.existsSync(DEBIAN_BROWSER_BINARY) ? DEBIAN_BROWSER_BINARY : CHROMIUM_PATH;
+}
 
 /**
  * Flags for a quiet, throwaway headless session (no sandbox: CI containers run as root) that
- * talks to nothing but the n8n under test: no background requests (component and safe-browsing
- * updates, variations, sync, domain reliability, translate, optimization hints, field trials).
+ * sends nothing but to the n8n under test. Chromium's own services (component updater, Google
+ * account list, network time) still create requests despite --disable-background-networking;
+ * the host resolver rule stops them inside the browser: every name but loopback resolves to
+ * NOTFOUND without a DNS query, so no packet leaves. networkActivity() proves it from the net log.
  */
 export const CHROMIUM_ARGS = [
 	'--headless',
@@ -25,36 +36,54 @@ export const CHROMIUM_ARGS = [
 	'--disable-client-side-phishing-detection',
 	'--disable-breakpad',
 	'--disable-field-trial-config',
-	'--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,DialMediaRouteProvider',
+	'--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater,PasswordLeakDetection,NetworkTimeServiceQuerying',
+	'--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost',
 	'--metrics-recording-only',
 	'--no-default-browser-check',
 	'--no-pings',
 	'--no-first-run',
 ];
 
-/** Flags that make Chromium log every network event it makes (its own and the pages') to `file`. */
+/** Flags that make Chromium log every network event (its own and the pages') to `file`. */
 export function netLogArgs(file: string): string[] {
 	return [`--log-net-log=${file}`, '--net-log-capture-mode=Default'];
 }
 
+export interface NetworkActivity {
+	/** Non-loopback destinations something was sent to: TCP connects, UDP datagrams, DNS queries. */
+	sent: string[];
+	/** Hosts of requests Chromium created but that went nowhere (name not resolved inside the browser). */
+	stoppedInBrowser: string[];
+}
+
+const LOOPBACK_ADDRESS = /^(\[::1\]|127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/;
+
 /**
- * Every host Chromium's net log names (URLs of requests, DNS resolutions, socket
- * connections) that is not loopback. Read after the browser has closed (the log is complete then).
+ * Reads a Chromium net log (after the browser closed, when it is complete). A UDP connect with
+ * no datagram sent (Chromium's IPv6 reachability probe toward 2001:4860:4860::8888) is a route
+ * lookup, not traffic, so it does not count.
  */
-export function nonLoopbackHosts(netLogFile: string): string[] {
-	const text = fs.readFileSync(netLogFile, 'utf8');
-	const hosts = new Set<string>();
-	for (const match of text.matchAll(/"(?:url|host|original_url|address|remote_address|source_address)":"([^"]+)"/g)) {
-		const value = match[1];
-		let host = value;
-		const url = /^[a-z][\w+.-]*:\/\/([^/?#]+)/i.exec(value);
-		if (url) host = url[1];
-		else if (/^[a-z-]+:/i.test(value)) continue; // data:, blob:, chrome:, about: …
-		host = host.replace(/^.*@/, '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
-		if (host === '' || host === 'localhost' || host === '::1' || /^127\./.test(host) || host === '0.0.0.0') continue;
-		hosts.add(host);
+export function networkActivity(netLogFile: string): NetworkActivity {
+	let text = fs.readFileSync(netLogFile, 'utf8').trimEnd();
+	// A browser that was killed leaves the event list open.
+	if (!text.endsWith('}')) text = `${text.replace(/,$/, '')}]}`;
+	const log = JSON.parse(text) as { constants: { logEventTypes: Record<string, number> }; events: Array<{ type: number; params?: Record<string, unknown> }> };
+	const names = new Map(Object.entries(log.constants.logEventTypes).map(([name, id]) => [id, name]));
+	const sent = new Set<string>();
+	const stopped = new Set<string>();
+	for (const event of log.events) {
+		const name = names.get(event.type);
+		const params = event.params ?? {};
+		if ((name === 'TCP_CONNECT_ATTEMPT' || name === 'UDP_BYTES_SENT') && typeof params.address === 'string') {
+			if (!LOOPBACK_ADDRESS.test(params.address)) sent.add(params.address);
+		} else if (name === 'DNS_TRANSACTION' && typeof params.hostname === 'string') {
+			if (params.hostname !== 'localhost') sent.add(`DNS query for ${params.hostname}`);
+		} else if (name === 'REQUEST_ALIVE' && typeof params.url === 'string') {
+			const host = /^[a-z]+:\/\/([^/:?#]+)/i.exec(params.url)?.[1];
+			if (host && !LOOPBACK_ADDRESS.test(host)) stopped.add(host);
+		}
 	}
-	return [...hosts].sort();
+	return { sent: [...sent].sort(), stoppedInBrowser: [...stopped].sort() };
 }
 
 export interface ChromiumCheck {
@@ -65,7 +94,7 @@ export interface ChromiumCheck {
 }
 
 export function ensureChromium(): ChromiumCheck {
-	if (fs.existsSync(CHROMIUM_PATH)) return { executablePath: CHROMIUM_PATH };
+	if (fs.existsSync(CHROMIUM_PATH)) return { executablePath: executable() };
 	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	if (!isRoot || process.env.CI !== 'true') {
 		return {
@@ -86,5 +115,5 @@ export function ensureChromium(): ChromiumCheck {
 			`installing chromium failed (${install.status ?? install.signal}):\n${(install.stdout + install.stderr).slice(-3000)}`,
 		);
 	}
-	return { executablePath: CHROMIUM_PATH };
+	return { executablePath: executable() };
 }
