@@ -32,10 +32,11 @@ export interface TurnContext {
 
 /**
  * One model turn. `callTool` asks the client to call a tool (the only one offered, unless `tool`
- * names it) with these arguments; `answer` ends the conversation with a text.
+ * names it) with these arguments, or with what a function makes of the conversation; `answer`
+ * ends the conversation with a text.
  */
 export type ModelTurn =
-	| { callTool: JsonObject; tool?: string }
+	| { callTool: JsonObject | ((context: TurnContext) => JsonObject); tool?: string }
 	| { answer: string | ((context: TurnContext) => string) };
 
 export interface ModelRequest {
@@ -135,16 +136,15 @@ export async function startModelStandIn(options: ModelStandInOptions = {}): Prom
 		const scripted = turns[turn];
 		if (scripted === undefined) return new Error(`the script has no turn ${turn} (it has ${turns.length})`);
 		replies += 1;
+		const { toolResults } = conversation;
+		const context: TurnContext = { toolResults, lastToolResult: toolResults[toolResults.length - 1] ?? '', conversation };
 		if ('callTool' in scripted) {
 			const name = pickTool(conversation.tools, scripted.tool);
 			if (name instanceof Error) return name;
-			return { kind: 'toolCall', name, arguments: JSON.stringify(scripted.callTool), callId: `call_standin_${replies}` };
+			const args = typeof scripted.callTool === 'function' ? scripted.callTool(context) : scripted.callTool;
+			return { kind: 'toolCall', name, arguments: JSON.stringify(args), callId: `call_standin_${replies}` };
 		}
-		const { toolResults } = conversation;
-		const text =
-			typeof scripted.answer === 'string'
-				? scripted.answer
-				: scripted.answer({ toolResults, lastToolResult: toolResults[toolResults.length - 1] ?? '', conversation });
+		const text = typeof scripted.answer === 'string' ? scripted.answer : scripted.answer(context);
 		return { kind: 'text', text };
 	}
 
