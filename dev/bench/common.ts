@@ -21,6 +21,16 @@ export function inputItems(count: number): INodeExecutionData[] {
 	return Array.from({ length: count }, (_, i) => ({ json: { i } }));
 }
 
+/**
+ * The least time a fixed-window rate limit allows for `requests` requests: requests / limit
+ * windows of `windowMs` each. A client that spreads each window's budget evenly over the window
+ * (as the Ocoya node does) sends the last request at the end of the last window, so this is
+ * also what such a client needs; e.g. 200 requests at 50 per 5 s: 20 s.
+ */
+export function rateLimitMinimumMs(requests: number, limit: number, windowMs: number): number {
+	return (requests / limit) * windowMs;
+}
+
 export function nowMs(): number {
 	return Number(process.hrtime.bigint()) / 1e6;
 }

@@ -4,13 +4,13 @@
  * with unique prompts so duplicate creates can be counted.
  */
 import { startStandIn, type RateLimitOptions, type StandIn } from '../ocoya-stand-in';
-import { fmt, log, nowMs, promptFor, ratio, table } from './common';
+import { fmt, log, nowMs, promptFor, rateLimitMinimumMs, ratio, table } from './common';
 import { runHttpRequest, runOurs, type Measure } from './contenders';
 
 const ITEMS = 100;
 const LIMIT = 10;
 const WINDOW_MS = 1000;
-const MINIMUM_MS = (ITEMS / LIMIT) * WINDOW_MS;
+const MINIMUM_MS = rateLimitMinimumMs(ITEMS, LIMIT, WINDOW_MS);
 /** n8n's UI maximum for Retry On Fail. */
 const RETRY = { retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 };
 
