@@ -4,7 +4,7 @@
  * Request node and the probes share one engine, one process and one stand-in.
  */
 import { Agent, request } from 'undici';
-import type { INode, INodeParameters } from 'n8n-workflow';
+import type { INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { executeNode, NODE_UNDER_TEST_NAME, type ExecuteNodeResult } from '../harness';
 import type { StandIn } from '../ocoya-stand-in';
@@ -43,7 +43,12 @@ function measureOf(result: ExecuteNodeResult, wallMs: number): Measure {
 
 type NodeOverrides = Partial<Omit<INode, 'parameters' | 'type' | 'name'>>;
 
-export async function runOurs(standIn: StandIn, count: number, nodeOverrides: NodeOverrides = {}): Promise<Measure> {
+/** A count of items `{ i: 0 }` … `{ i: count - 1 }`, or the items themselves (e.g. one `{ i: k }` per execution of a burst). */
+type Inputs = number | INodeExecutionData[];
+
+const itemsOf = (inputs: Inputs): INodeExecutionData[] => (typeof inputs === 'number' ? inputItems(inputs) : inputs);
+
+export async function runOurs(standIn: StandIn, count: Inputs, nodeOverrides: NodeOverrides = {}): Promise<Measure> {
 	return await withTimeout('our node', RUN_TIMEOUT_MS, async (abortSignal) => {
 		const { node, credential } = loadOcoya();
 		const started = nowMs();
@@ -52,7 +57,7 @@ export async function runOurs(standIn: StandIn, count: number, nodeOverrides: No
 			credentialTypes: [credential],
 			credentials: ocoyaCredentials(standIn),
 			parameters: ourParameters(),
-			inputItems: inputItems(count),
+			inputItems: itemsOf(count),
 			nodeOverrides,
 			abortSignal,
 		});
@@ -62,7 +67,7 @@ export async function runOurs(standIn: StandIn, count: number, nodeOverrides: No
 
 export async function runHttpRequest(
 	standIn: StandIn,
-	count: number,
+	count: Inputs,
 	nodeOverrides: NodeOverrides = {},
 	options: HttpRequestParameterOptions = {},
 ): Promise<Measure> {
@@ -76,7 +81,7 @@ export async function runHttpRequest(
 			credentialTypes: [credentialType],
 			credentials: headerAuthCredentials(standIn.apiKey),
 			parameters: httpRequestParameters(standIn.baseUrl, options),
-			inputItems: inputItems(count),
+			inputItems: itemsOf(count),
 			nodeOverrides,
 			abortSignal,
 		});

@@ -1,5 +1,5 @@
 /**
- * Table 3, footprint: what installing and loading the package costs n8n.
+ * Table 4, footprint: what installing and loading the package costs n8n.
  *  - the packed tarball (`npm pack --dry-run --json`: nothing is written);
  *  - the time to `require` the built node and credential, in fresh child processes (a warm
  *    process would hit the module cache), median of several;
@@ -136,7 +136,7 @@ export async function benchFootprint(): Promise<string> {
 	const fileList = pack.files.map((f) => `\`${f.path}\``).join(', ');
 
 	return [
-		'### 3. Footprint',
+		'### 4. Footprint',
 		'',
 		table(
 			['Package (`npm pack --dry-run`)', 'Value'],

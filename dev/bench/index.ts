@@ -3,7 +3,8 @@
  * reports/bench.md (git-ignored) for the README to quote.
  *   1. overhead (our node vs n8n's HTTP Request node vs a bare undici loop)
  *   2. under the rate limit (time, failed items, duplicate creates, 429s)
- *   3. footprint (tarball, require time, peak memory)
+ *   3. a burst of concurrent executions sharing one key (the same measures as 2)
+ *   4. footprint (tarball, require time, peak memory)
  * Everything listens on 127.0.0.1 with port 0 and is stopped before the process ends.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { loadHttpRequestNode } from './http-request-node';
 import { benchOverhead } from './overhead';
 import { staleSources } from './ocoya-node';
 import { benchRateLimit } from './rate-limit';
+import { benchBurst } from './burst';
 
 const REPORT = path.join(REPO_ROOT, 'reports', 'bench.md');
 
@@ -69,12 +71,14 @@ async function main(): Promise<void> {
 
 	const overhead = await benchOverhead();
 	const rateLimit = await benchRateLimit();
+	const burst = await benchBurst();
 	const footprint = await benchFootprint();
 
 	const report = [
 		header(distNote, loadMs),
 		overhead.markdown,
 		rateLimit,
+		burst,
 		footprint,
 		CAVEATS,
 		`_Bench finished in ${fmt((nowMs() - started) / 1000, 0)} s._`,

@@ -1,5 +1,5 @@
 /**
- * Child process for table 3: peak memory while N items go through a node in the harness.
+ * Child process for table 4: peak memory while N items go through a node in the harness.
  * Its own process, so nothing the parent bench allocated (other tables, the stand-in's
  * request log) is counted. The stand-in runs in the parent; this process only runs n8n-core
  * and the node.
