@@ -16,6 +16,18 @@ const MINIMUM_MS = rateLimitMinimumMs(EXECUTIONS, LIMIT, WINDOW_MS);
 /** n8n's UI maximum for Retry On Fail. */
 const RETRY = { retryOnFail: true, maxTries: 5, waitBetweenTries: 5000 };
 
+/** A Max Wait too short for the burst, to show what happens past it. */
+const MAX_WAIT_S = 3;
+
+/**
+ * Events one key can get through when each may wait `maxWaitS`: the node spreads each window's
+ * budget evenly and releases in arrival order, so by then LIMIT per WINDOW_MS have gone
+ * (Ocoya: 60 a minute × 300 s = 300 at the default Max Wait).
+ */
+function absorbable(maxWaitS: number): number {
+	return Math.floor((LIMIT * maxWaitS * 1000) / WINDOW_MS);
+}
+
 type RunOne = (standIn: StandIn, execution: number) => Promise<Measure>;
 
 interface Scenario {
@@ -31,6 +43,12 @@ const oneItem = (execution: number): Array<{ json: { i: number } }> => [{ json: 
 const SCENARIOS: Scenario[] = [
 	{ label: '**Our node**, Reset in epoch ms', resetFormat: 'epoch-ms', runOne: async (s, k) => await runOurs(s, oneItem(k)), targeted: true },
 	{ label: 'Our node, Reset in epoch seconds', resetFormat: 'epoch-seconds', runOne: async (s, k) => await runOurs(s, oneItem(k)), targeted: false },
+	{
+		label: `Our node, Max Wait ${MAX_WAIT_S} s (room for about ${fmt(absorbable(MAX_WAIT_S))})`,
+		resetFormat: 'epoch-ms',
+		runOne: async (s, k) => await runOurs(s, oneItem(k), {}, { rateLimitMaxWait: MAX_WAIT_S }),
+		targeted: false,
+	},
 	{
 		label: 'HTTP Request node, Retry On Fail 5 × 5,000 ms',
 		resetFormat: 'epoch-ms',

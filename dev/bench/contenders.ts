@@ -48,7 +48,7 @@ type Inputs = number | INodeExecutionData[];
 
 const itemsOf = (inputs: Inputs): INodeExecutionData[] => (typeof inputs === 'number' ? inputItems(inputs) : inputs);
 
-export async function runOurs(standIn: StandIn, count: Inputs, nodeOverrides: NodeOverrides = {}): Promise<Measure> {
+export async function runOurs(standIn: StandIn, count: Inputs, nodeOverrides: NodeOverrides = {}, options: INodeParameters = {}): Promise<Measure> {
 	return await withTimeout('our node', RUN_TIMEOUT_MS, async (abortSignal) => {
 		const { node, credential } = loadOcoya();
 		const started = nowMs();
@@ -56,7 +56,7 @@ export async function runOurs(standIn: StandIn, count: Inputs, nodeOverrides: No
 			nodeType: node,
 			credentialTypes: [credential],
 			credentials: ocoyaCredentials(standIn),
-			parameters: ourParameters(),
+			parameters: { ...ourParameters(), options },
 			inputItems: itemsOf(count),
 			nodeOverrides,
 			abortSignal,

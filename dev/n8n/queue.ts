@@ -37,8 +37,6 @@ export interface QueueStackOptions {
 	env?: Record<string, string | undefined>;
 	/** Package root (package.json + built dist/) copied into every user folder. Default: this repo. */
 	packageDir?: string;
-	/** Workers (0-based) that get no copy of the package, to show what such a worker does. */
-	workersWithoutPackage?: number[];
 	/** Each n8n output line, tagged 'main', 'worker-1', … */
 	onLine?: (processName: string, line: string) => void;
 	log?: Log;
@@ -72,6 +70,11 @@ export interface QueueStack extends QueueSetupContext {
 	workers: QueueWorker[];
 	postgres: PostgresHandle;
 	redis: RedisHandle;
+	/**
+	 * Starts one more worker (same settings), e.g. `{ withPackage: false }` to show what a worker
+	 * without this package does with an execution that uses it. It joins `workers`.
+	 */
+	addWorker(options?: { withPackage?: boolean }): Promise<QueueWorker>;
 	/** Stops the workers, main, Redis and Postgres, and removes the user folders and the database. */
 	stop(): Promise<void>;
 }
@@ -131,34 +134,39 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 		stoppers.push(main.stop);
 		log(`queue stack: main ready at ${main.url}`);
 
+		let workerNumber = 0;
+		const startWorker = async (withPackage: boolean): Promise<QueueWorker> => {
+			const name = `worker-${++workerNumber}`;
+			const folder = userFolder(name, withPackage);
+			const handle = await startN8n({
+				command: 'worker',
+				args: [`--concurrency=${concurrency}`],
+				userFolder: folder,
+				// N8N_CONCURRENCY_PRODUCTION_LIMIT, when set, overrides a worker's --concurrency.
+				env: { ...settings, N8N_CONCURRENCY_PRODUCTION_LIMIT: undefined },
+				timeoutMs,
+				onLine: lines(name),
+			});
+			stoppers.push(handle.stop);
+			return {
+				name,
+				handle,
+				userFolder: folder,
+				startedExecutions: () => [...handle.output().matchAll(STARTED_EXECUTION)].map((m) => m[1]),
+			};
+		};
 		// allSettled: a worker still starting when another fails must be in `stoppers` before stop() runs.
-		const started = await Promise.allSettled(
-			Array.from({ length: workerCount }, async (_, index): Promise<QueueWorker> => {
-				const name = `worker-${index + 1}`;
-				const folder = userFolder(name, !options.workersWithoutPackage?.includes(index));
-				const handle = await startN8n({
-					command: 'worker',
-					args: [`--concurrency=${concurrency}`],
-					userFolder: folder,
-					// N8N_CONCURRENCY_PRODUCTION_LIMIT, when set, overrides a worker's --concurrency.
-					env: { ...settings, N8N_CONCURRENCY_PRODUCTION_LIMIT: undefined },
-					timeoutMs,
-					onLine: lines(name),
-				});
-				stoppers.push(handle.stop);
-				return {
-					name,
-					handle,
-					userFolder: folder,
-					startedExecutions: () => [...handle.output().matchAll(STARTED_EXECUTION)].map((m) => m[1]),
-				};
-			}),
-		);
+		const started = await Promise.allSettled(Array.from({ length: workerCount }, async () => await startWorker(true)));
 		const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
 		if (failed) throw failed.reason;
 		const workers = started.map((result) => (result as PromiseFulfilledResult<QueueWorker>).value);
 		log(`queue stack: ${workerCount} worker(s) ready, concurrency ${concurrency} each`);
-		return { url: main.url, main, workers, postgres, redis, cli, env, stop };
+		const addWorker = async (addOptions: { withPackage?: boolean } = {}): Promise<QueueWorker> => {
+			const worker = await startWorker(addOptions.withPackage ?? true);
+			workers.push(worker);
+			return worker;
+		};
+		return { url: main.url, main, workers, postgres, redis, cli, env, addWorker, stop };
 	} catch (error) {
 		await stop();
 		throw error;

@@ -19,7 +19,7 @@ import {
 	type BurstResult,
 	type BurstTarget,
 } from './burst';
-import { describeWhenInstalled, log, timer } from './support';
+import { describeWhenInstalled, executionRunData, log, postWebhook, timer, waitFor } from './support';
 
 jest.setTimeout(600_000);
 
@@ -72,6 +72,30 @@ describeWhenInstalled(
 			expect(result.perWorker).toHaveLength(WORKERS);
 			for (const executions of result.perWorker!) expect(executions).toBeGreaterThan(0);
 			expect(result.perWorker!.reduce((a, b) => a + b, 0)).toBe(EVENTS);
+		});
+
+		test('a worker without the package: the caller still gets 200, the execution fails with "Unrecognized node type", nothing is created', async () => {
+			const target = targets.find((t) => t.resetFormat === 'epoch-ms')!;
+			target.standIn.reset();
+			// Only the worker without the package is left to take the job.
+			for (const worker of stack!.workers) await worker.handle.stop();
+			const bare = await stack!.addWorker({ withPackage: false });
+
+			const reply = await postWebhook(stack!.url, target.webhookPath, { marker: 'worker-without-package' });
+
+			expect(reply.status).toBe(200);
+			const executionId = await waitFor('the worker without the package to take the execution', async () => bare.startedExecutions()[0], 60_000);
+			const execution = await waitFor(
+				`execution ${executionId} to finish`,
+				async () => {
+					const { data } = await owner.request<{ data: { status: string } }>('GET', `/rest/executions/${executionId}`);
+					return ['new', 'running', 'waiting'].includes(data.status) ? undefined : data;
+				},
+				60_000,
+			);
+			expect(execution.status).toBe('error');
+			expect(await executionRunData(owner, executionId)).toContain('Unrecognized node type: n8n-nodes-ocoya.ocoya');
+			expect(target.standIn.requests).toHaveLength(0);
 		});
 	},
 );
