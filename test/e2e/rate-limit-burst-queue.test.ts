@@ -19,16 +19,21 @@ import {
 	type BurstResult,
 	type BurstTarget,
 } from './burst';
-import { describeWhenInstalled, executionRunData, log, postWebhook, timer, waitFor } from './support';
+import { executionRunData, log, n8nRequirement, postWebhook, requirementsMet, timer, waitFor } from './support';
 
 jest.setTimeout(600_000);
 
 const WORKERS = 2;
 const CONCURRENCY = 10;
 
-describeWhenInstalled(
+const runnable = requirementsMet(__filename, n8nRequirement(), {
+	what: 'Redis (redis-server on PATH)',
+	missing: redisServerVersion() === undefined ? `no redis-server; ${REDIS_INSTALL_HINT}` : undefined,
+});
+const suite = runnable ? describe : describe.skip;
+
+suite(
 	'200 concurrent webhook events in queue mode (main + 2 workers × 10), 50 requests per 5 s',
-	{ installed: redisServerVersion() !== undefined, missing: `redis-server for the queue-mode suite; ${REDIS_INSTALL_HINT}` },
 	() => {
 		let targets: BurstTarget[] = [];
 		let stack: QueueStack | undefined;

@@ -339,23 +339,3 @@ export async function executionRunData(owner: N8nSession, executionId: string): 
 	const { data } = await owner.request<{ data: { data: string } }>('GET', `/rest/executions/${executionId}`);
 	return data.data;
 }
-
-/**
- * `describe` for a suite that needs a program from the system (e.g. redis-server). Where it is
- * missing, `npm test` skips the suite with one line saying what to install; under CI=true the
- * suite fails instead, so CI cannot go green without running it.
- */
-export function describeWhenInstalled(name: string, requirement: { installed: boolean; missing: string }, body: () => void): void {
-	if (requirement.installed) {
-		describe(name, body);
-	} else if (process.env.CI === 'true') {
-		describe(name, () => {
-			test(`needs ${requirement.missing}`, () => {
-				throw new Error(`CI=true: ${requirement.missing}`);
-			});
-		});
-	} else {
-		log(`skipping "${name}": ${requirement.missing}`);
-		describe.skip(name, body);
-	}
-}
