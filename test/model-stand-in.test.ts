@@ -3,9 +3,12 @@
  * turn picked from the conversation, the records, and the refusals. The e2e agent suite drives
  * it with n8n's real OpenAI client; this keeps its own rules pinned down.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { request } from 'undici';
 
-import { startModelStandIn, type ModelStandIn } from '../dev/model-stand-in';
+import { DEMO_SCRIPT, startModelStandIn, type ModelStandIn } from '../dev/model-stand-in';
 
 const TOOL = {
 	name: 'Create_Ocoya_Campaign',
@@ -176,5 +179,37 @@ describe('refusals', () => {
 		const response = await request(`${model.baseUrl}/models`, { headers: { authorization: `Bearer ${model.apiKey}` } });
 		expect(response.statusCode).toBe(200);
 		expect(await response.body.json()).toMatchObject({ object: 'list', data: [{ id: 'gpt-4.1-mini', object: 'model' }] });
+	});
+});
+
+describe('the demo script (npm start, dev/model-stand-in/cli.ts)', () => {
+	test('fills the Ocoya Tool schema a real agent sent from the message, then reports the campaignId', async () => {
+		// The tool (name, description, schema) as n8n 2.41.1 offered it in the e2e suite.
+		const captured = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'docs', 'ai-agent-model-view.json'), 'utf8')) as { tool: object };
+		const message = 'Launch of Acme Analytics for marketing teams, in a friendly tone';
+		const body = (toolResult?: string): unknown => ({
+			model: 'gpt-4.1-mini',
+			tools: [{ type: 'function', ...captured.tool }],
+			input: [
+				{ role: 'user', content: message },
+				...(toolResult === undefined ? [] : [{ type: 'function_call_output', call_id: 'call_1', output: toolResult }]),
+			],
+		});
+		model.script(DEMO_SCRIPT);
+
+		const call = JSON.parse((await post('/responses', body())).text) as { output: Array<{ name: string; arguments: string }> };
+		const answer = JSON.parse((await post('/responses', body('[{"campaignId":"cmp_42","status":"GENERATING"}]'))).text) as {
+			output: Array<{ content: Array<{ text: string }> }>;
+		};
+
+		expect(call.output[0].name).toBe('Create_Ocoya_Campaign');
+		expect(JSON.parse(call.output[0].arguments)).toEqual({
+			prompt: message,
+			goal: 'launch',
+			audience: 'marketing_teams',
+			tone: 'friendly',
+			count: 5,
+		});
+		expect(answer.output[0].content[0].text).toMatch(/^Ocoya is writing campaign cmp_42 in the background/);
 	});
 });

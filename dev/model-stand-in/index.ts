@@ -9,3 +9,4 @@ export {
 	type TurnContext,
 } from './server';
 export type { Conversation, ModelApi, ModelReply, OfferedTool } from './wire';
+export { DEMO_SCRIPT, LOCAL_MODEL_CREDENTIAL, demoArguments, listedValues } from './demo';
