@@ -23,6 +23,7 @@ import {
 	ownerSession,
 	startN8n,
 	type N8nHandle,
+	type N8nSession,
 } from '../../dev/n8n/app';
 import { startModelStandIn, type ModelRequest, type ModelStandIn, type TurnContext } from '../../dev/model-stand-in';
 import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
@@ -157,6 +158,7 @@ let standIn: StandIn;
 let model: ModelStandIn;
 let folder: PreparedFolder;
 let n8n: N8nHandle | undefined;
+let owner: N8nSession;
 
 beforeAll(async () => {
 	const elapsed = timer();
@@ -171,7 +173,7 @@ beforeAll(async () => {
 	for (const { id } of allWorkflows) await folder.cli(activateWorkflowArgs(id));
 	n8n = await startN8n({ userFolder: folder.userFolder, timeoutMs: 150_000 });
 	// The owner exists from here on, as in an instance someone set up.
-	await ownerSession(n8n.url);
+	owner = await ownerSession(n8n.url);
 	log(`agent suite ready (n8n ${n8n.url}, model ${model.baseUrl}) in ${elapsed()}`);
 });
 
@@ -264,6 +266,20 @@ interface ToolSchema {
 function expectCellTraffic(requests: ModelRequest[], cell: Cell): void {
 	expect(requests.map((r) => [r.api, r.stream])).toEqual(requests.map(() => [cell.api, cell.stream]));
 }
+
+describe('the Ocoya Tool as n8n lists it for the editor', () => {
+	test('its Tool Description field is ours, with no Auto/Manual choice; the regular node hides it', async () => {
+		type Listed = { name: string; properties: Array<{ name: string; default?: unknown; displayOptions?: unknown }> };
+		const types = await owner.request<Listed[]>('GET', '/types/nodes.json');
+		const tool = types.find((t) => t.name === 'n8n-nodes-ocoya.ocoyaTool');
+		const regular = types.find((t) => t.name === 'n8n-nodes-ocoya.ocoya');
+		expect(tool?.properties.filter((p) => p.name === 'toolDescription')).toEqual([
+			expect.objectContaining({ default: TOOL_DESCRIPTION, displayOptions: { show: { '@tool': [true] } } }),
+		]);
+		expect(tool?.properties.map((p) => p.name)).not.toContain('descriptionType');
+		expect(regular?.properties.find((p) => p.name === 'toolDescription')?.displayOptions).toEqual({ show: { '@tool': [true] } });
+	});
+});
 
 describe.each(cells)('an AI Agent on $api (stream: $stream)', (cell) => {
 	test('calls the tool with what Ocoya accepts; Ocoya gets exactly the arguments; the answer has the campaignId', async () => {
