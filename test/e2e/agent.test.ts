@@ -25,7 +25,13 @@ import {
 	type N8nHandle,
 	type N8nSession,
 } from '../../dev/n8n/app';
-import { startModelStandIn, type ModelRequest, type ModelStandIn, type TurnContext } from '../../dev/model-stand-in';
+import {
+	LOCAL_MODEL_CREDENTIAL,
+	startModelStandIn,
+	type ModelRequest,
+	type ModelStandIn,
+	type TurnContext,
+} from '../../dev/model-stand-in';
 import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
 import { TOOL_DESCRIPTION, TOOL_FIELD_HINTS } from '../../nodes/Ocoya/actions/campaign/toolDescription';
 import { Ocoya } from '../../nodes/Ocoya/Ocoya.node';
@@ -65,7 +71,6 @@ const CELLS: Cell[] = [
 ];
 const FULL_CELL = CELLS[0];
 
-const MODEL_CREDENTIAL = { id: 'model-standin', name: 'Local test model (scripted, no OpenAI account)' };
 const TOOL_NAME = 'Create_Ocoya_Campaign';
 
 /** What the scripted model sends the tool: every field the example lets it fill. */
@@ -85,11 +90,6 @@ function workflowId(cell: Cell, suffix = '0'): string {
 	return `OcoyaAg${cell.api === 'chat' ? 'Chat' : 'Resp'}${cell.stream ? 'Strm' : 'Once'}${suffix}`;
 }
 
-/**
- * The agent example with the model node on the model stand-in's credential and the chosen API,
- * and its chat trigger public in webhook mode (what an embedded chat calls) with the cell's
- * response mode. n8n 1.x knows the AI Agent only up to version 3.
- */
 interface Variant {
 	/** The tool uses the wrong-key Ocoya credential. */
 	wrongKey?: boolean;
@@ -99,6 +99,11 @@ interface Variant {
 
 const CAMPAIGN_KEY_HINT = 'A short id you choose for this campaign; use the same id if you call again for the same campaign';
 
+/**
+ * The agent example with the model node on the model stand-in's credential and the chosen API,
+ * and its chat trigger public in webhook mode (what an embedded chat calls) with the cell's
+ * response mode. n8n 1.x knows the AI Agent only up to version 3.
+ */
 function agentWorkflow(cell: Cell, index: number, variant: Variant = {}): AgentWorkflow {
 	const { wrongKey = false, deduplicate = false } = variant;
 	const workflow = readExample(EXAMPLES.agent.file);
@@ -112,7 +117,7 @@ function agentWorkflow(cell: Cell, index: number, variant: Variant = {}): AgentW
 			node.parameters = { public: true, mode: 'webhook', options: { responseMode: cell.stream ? 'streaming' : 'lastNode' } };
 		} else if (node.name === EXAMPLES.agent.model) {
 			node.parameters.responsesApiEnabled = cell.api === 'responses';
-			node.credentials = { openAiApi: MODEL_CREDENTIAL };
+			node.credentials = { openAiApi: LOCAL_MODEL_CREDENTIAL };
 		} else if (node.name === EXAMPLES.agent.agent && n8nMajor() < 2) {
 			node.typeVersion = 3;
 		} else if (node.name === EXAMPLES.agent.tool) {
@@ -168,7 +173,7 @@ beforeAll(async () => {
 		baseUrl: standIn.baseUrl,
 		apiKey: standIn.apiKey,
 		workflows: allWorkflows.map((w) => w.workflow),
-		credentials: [{ ...MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: model.apiKey, url: model.baseUrl } }],
+		credentials: [{ ...LOCAL_MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: model.apiKey, url: model.baseUrl } }],
 	});
 	for (const { id } of allWorkflows) await folder.cli(activateWorkflowArgs(id));
 	n8n = await startN8n({ userFolder: folder.userFolder, timeoutMs: 150_000 });
