@@ -30,6 +30,8 @@ import {
 	installPackageIntoUserFolder,
 	n8nApp,
 	n8nCli,
+	outboundRecord,
+	outboundRecordFile,
 	startN8n,
 	type N8nHandle,
 } from './n8n/app';
@@ -186,6 +188,17 @@ function n8nLine(line: string, ready: boolean): void {
 	fs.appendFileSync(N8N_LOG, `${line}\n`);
 	const shown = terminal.filter(line, ready);
 	if (shown !== undefined) say(shown);
+}
+
+/**
+ * n8n and its task runners run with the outbound guard (dev/n8n/outbound-guard.js), which records
+ * every connection to a host other than loopback. With the stand-in nothing should be there; with
+ * OCOYA_API_KEY the live credential's calls to Ocoya are expected. Printed once, at stop.
+ */
+export function reportOutbound(userFolder: string): void {
+	const hosts = [...new Set(outboundRecord(userFolder).attempts.map((a) => a.host))];
+	if (hosts.length === 0) return;
+	say(`• n8n contacted ${hosts.length} host(s) besides 127.0.0.1 in this run: ${hosts.join(', ')} (details: ${rel(outboundRecordFile(userFolder))})`);
 }
 
 // ---------------------------------------------------------------- n8n settings from the caller
@@ -441,6 +454,7 @@ async function run(argv: string[]): Promise<number> {
 		state.stopRequestLog?.();
 		await state.n8n?.stop();
 		await state.standIn?.close();
+		reportOutbound(USER_FOLDER);
 	};
 	let firstSignalAt = 0;
 	const onSignal = (signal: NodeJS.Signals): void => {
@@ -490,6 +504,8 @@ async function run(argv: string[]): Promise<number> {
 	const port = await chooseN8nPort(requested);
 
 	const install = await ensureN8nInstalled({ app, log: (m) => say(m) });
+	// The guard's record covers this run only (see reportOutbound).
+	fs.rmSync(outboundRecordFile(USER_FOLDER), { force: true });
 	say(`• n8n ${app.version}: ${install.installed ? `installed in ${Math.round(install.durationMs / 1000)} s` : 'already installed'} (${rel(app.dir)})`);
 	const typePrefix = installPackageIntoUserFolder(USER_FOLDER);
 	say(`• package copied into ${rel(USER_FOLDER)}/.n8n/nodes (node type ${typePrefix}.ocoya)`);

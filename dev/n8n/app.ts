@@ -226,9 +226,12 @@ async function npmInstall(app: N8nApp, log: Log): Promise<void> {
 	const args = [hasLock ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http'];
 	log(`n8n-app: npm ${args.join(' ')} in ${path.relative(REPO_ROOT, app.dir) || '.'} (n8n ${app.version}, ~3 GB, a few minutes)`);
 	let fetched = 0;
+	let lookups = 0;
 	const started = Date.now();
 	const timer = setInterval(() => {
-		log(`n8n-app: ${fetched}${total ? ` of ~${total}` : ''} packages fetched, ${seconds(Date.now() - started)}`);
+		// Before the first tarball, npm reads each package's registry document (the lockfile has no URLs).
+		const phase = fetched === 0 && lookups > 0 ? ` (${lookups} registry lookups so far)` : '';
+		log(`n8n-app: ${fetched}${total ? ` of ~${total}` : ''} packages fetched${phase}, ${seconds(Date.now() - started)}`);
 	}, 15_000);
 	try {
 		await run('npm', args, {
@@ -236,6 +239,7 @@ async function npmInstall(app: N8nApp, log: Log): Promise<void> {
 			env: { ...process.env, npm_config_yes: 'true' },
 			onLine: (line) => {
 				if (/ GET 200 \S+\.tgz/.test(line)) fetched += 1;
+				else if (/ GET 200 /.test(line)) lookups += 1;
 				// n8n's tree prints hundreds of peer/engine warnings that are expected here.
 				else if (/^(npm error|added \d+ packages)/.test(line)) log(`  ${line}`);
 			},

@@ -6,7 +6,7 @@
  * The user folder (database, encryption key, workflows) persists in n8n-app/.data/user.
  */
 import { ensureN8nInstalled, installPackageIntoUserFolder, n8nCli } from './app';
-import { USER_FOLDER, start } from '../start';
+import { USER_FOLDER, n8nSettingsFromEnv, start } from '../start';
 
 async function main(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
@@ -22,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
 	if (command === 'cli') {
 		await ensureN8nInstalled();
 		installPackageIntoUserFolder(USER_FOLDER);
-		const result = await n8nCli(rest, { userFolder: USER_FOLDER, timeoutMs: 30 * 60_000 });
+		// The same n8n settings npm start passes through, so the CLI sees the same database and options.
+		const result = await n8nCli(rest, { userFolder: USER_FOLDER, env: n8nSettingsFromEnv().passed, timeoutMs: 30 * 60_000 });
 		process.stdout.write(result.stdout);
 		process.stderr.write(result.stderr);
 		return result.code ?? 1;

@@ -34,7 +34,21 @@ const SCREENSHOT =
 		? path.join(REPO_ROOT, 'docs', 'editor-ocoya-node.png')
 		: path.join(REPO_ROOT, 'reports', `editor-ocoya-node-n8n-${n8nVersion}.png`);
 const OWNER = { email: 'owner@example.com', password: 'Passw0rd-for-tests' };
-const CREATE_FIELDS = ['Workspace', 'Prompt', 'Goal', 'Audience', 'Tone', 'Number of Posts', 'Duration (Days)'];
+// The labels as n8n 2.41.1 shows them, which the README's parameter table uses.
+const CREATE_FIELDS = [
+	'Workspace',
+	'Prompt',
+	'Goal',
+	'Audience',
+	'Tone',
+	'Post Length',
+	'Number of Posts',
+	'Duration (Days)',
+	'Brand Kit Name or ID',
+	'Hashtag Library Name or ID',
+	'Social Profile Names or IDs',
+	'Generate Images',
+];
 
 const browserCheck = ensureChromium();
 const runnable = requirementsMet(__filename, n8nRequirement(), { what: 'Chromium', missing: browserCheck.reason });
