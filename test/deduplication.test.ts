@@ -11,6 +11,9 @@ import { NodeOperationError, type IExecuteFunctions, type INodeParameters, type 
 import { useMemoryDeduplicationStore, type MemoryDeduplicationStore } from '../dev/harness/deduplication-store';
 import { createParameters, items, ocoyaNode, runCreate, useStandIn } from './support/ocoya';
 
+// Every created item is read back once its write has settled (1 s), so runs take a second or more.
+jest.setTimeout(30_000);
+
 const standIn = useStandIn();
 let store: MemoryDeduplicationStore;
 
@@ -238,9 +241,25 @@ describe('the store is read and rewritten whole, with no lock', () => {
 		store.inject({ dropAfterWrite: '71' });
 		const result = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 71 }) });
 		expect(result.items[0].json.duplicate).toBe(false);
-		// claim, confirm that finds it gone (and records it again), confirm that finds it
-		expect(store.calls.checkProcessedAndRecord).toBe(3);
+		// claim, confirm that finds it gone (and records it again), confirm that finds it, the settled read-back
+		expect(store.calls.checkProcessedAndRecord).toBe(4);
 		expect(keysHeld()).toBe(1);
+	});
+
+	test('a key erased by another process while the campaign was being created is recorded again', async () => {
+		standIn.failNext({ delayMs: 300 });
+		const running = runCreate(standIn, keyed(), { inputItems: items({ dealId: 72 }) });
+		await new Promise((resolve) => setTimeout(resolve, 150));
+		store.eraseKey('harness-workflow', 'harness-node-under-test', '72');
+		expect(keysHeld()).toBe(0);
+
+		const result = await running;
+		expect(result.items[0].json).toMatchObject({ duplicate: false, deduplicationKey: '72' });
+		expect(result.items[0].json).not.toHaveProperty('deduplicationWarning');
+		expect(keysHeld()).toBe(1);
+		const redelivered = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 72 }) });
+		expect(redelivered.items[0].json.duplicate).toBe(true);
+		expect(standIn.campaignsCreated).toBe(1);
 	});
 });
 

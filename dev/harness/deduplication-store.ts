@@ -64,6 +64,13 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		return this.records.get(`${workflowId}|n:${nodeId}`)?.length ?? 0;
 	}
 
+	/** Erases one key from a node's record, as another process's write from a stale read would. */
+	eraseKey(workflowId: string, nodeId: string, key: string): void {
+		const recordId = `${workflowId}|n:${nodeId}`;
+		const stored = this.records.get(recordId);
+		if (stored !== undefined) this.records.set(recordId, stored.filter((hash) => hash !== hashOf(key)));
+	}
+
 	async checkProcessedAndRecord(
 		items: DeduplicationItemTypes[],
 		scope: DeduplicationScope,

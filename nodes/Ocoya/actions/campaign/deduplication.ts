@@ -1,6 +1,7 @@
 import type {
 	DeduplicationHelperFunctions,
 	ICheckProcessedOptions,
+	IDeduplicationOutput,
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
@@ -17,8 +18,10 @@ import { requestOutcome } from '../../transport';
  * n8n's store keeps one record per node (scope 'node') and reads and rewrites it whole, without a
  * lock: the first write is an insert that fails on the primary key when two run at once, and a
  * write made from a stale read replaces what was recorded in between. So every claim and release
- * for one node runs serially in this process, a failed first insert is retried, and a claim is
- * read back after it is written.
+ * for one node runs serially in this process, a failed first insert is retried, a claim is read
+ * back right after it is written, and once more after the campaign is created and overlapping
+ * writes of other processes (queue-mode workers) have landed. Nothing here can stop two processes
+ * from claiming the same key at the same moment: the store offers no atomic claim.
  */
 
 /** The n8n release that added `checkProcessedAndRecord` and its companions to node helpers. */
@@ -187,19 +190,57 @@ async function retryingFirstInsert<T>(context: IExecuteFunctions, operation: () 
 const CONFIRM_ATTEMPTS = 5;
 
 /**
+ * How long after its last write a key is read back once more. A process that read the record before
+ * that write and writes it back after would erase the key; once every such read-modify-write has
+ * finished, a key still there stays there. 1 s is far longer than one read-modify-write of n8n's
+ * store, and a request's rate-limit pacing usually covers it already.
+ */
+const SETTLE_MS = 1000;
+
+async function recordKey(context: IExecuteFunctions, store: DeduplicationStore, key: string): Promise<IDeduplicationOutput> {
+	return await retryingFirstInsert(context, async () => await store.checkProcessedAndRecord([key], 'node', ENTRIES));
+}
+
+/**
  * Records `key` for this node; true when it was new (this item may be sent), false when it was
  * recorded before. The second `checkProcessedAndRecord` reads the record back: if another process
  * rewrote the record from a read older than our write, our key is missing and that call records it
  * again, so the loop repeats until a read finds it.
  */
 async function claim(context: IExecuteFunctions, store: DeduplicationStore, key: string): Promise<boolean> {
-	const first = await retryingFirstInsert(context, async () => await store.checkProcessedAndRecord([key], 'node', ENTRIES));
+	const first = await recordKey(context, store, key);
 	if (first.processed.length > 0) return false;
 	for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
-		const check = await retryingFirstInsert(context, async () => await store.checkProcessedAndRecord([key], 'node', ENTRIES));
-		if (check.processed.length > 0) return true;
+		if ((await recordKey(context, store, key)).processed.length > 0) return true;
 	}
 	throw new NodeOperationError(context.getNode(), `the key was overwritten ${CONFIRM_ATTEMPTS} times in a row by other n8n processes`);
+}
+
+/**
+ * After the campaign was created: once writes that overlapped ours have landed, reads the key back
+ * (re-recording it if another process erased it) until a read finds it. Returns false when it could
+ * not be kept, which the item then reports.
+ */
+async function keepRecorded(
+	context: IExecuteFunctions,
+	store: DeduplicationStore,
+	nodeKey: string,
+	key: string,
+	writtenAt: number,
+): Promise<boolean> {
+	let lastWrite = writtenAt;
+	for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
+		const wait = lastWrite + SETTLE_MS - Date.now();
+		if (wait > 0) await sleep(wait);
+		try {
+			const check = await serially(nodeKey, async () => await recordKey(context, store, key));
+			if (check.processed.length > 0) return true;
+		} catch {
+			return false;
+		}
+		lastWrite = Date.now();
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -268,8 +309,10 @@ export async function createOncePerKey(
 	const store = storeOf(context);
 	const nodeKey = nodeKeyOf(context, itemIndex);
 	let isNew: boolean;
+	let claimedAt: number;
 	try {
 		isNew = await serially(nodeKey, async () => await claim(context, store, key));
+		claimedAt = Date.now();
 	} catch (error) {
 		throw storeError(context, error, `record the Deduplication Key "${shorten(key)}"`, itemIndex);
 	}
@@ -304,10 +347,11 @@ export async function createOncePerKey(
 		}
 		throw withAdvice(context, error, advice, itemIndex);
 	}
-	return {
-		json: { ...campaign, duplicate: false, deduplicationKey: key },
-		pairedItem: { item: itemIndex },
-	};
+	const json: IDataObject = { ...campaign, duplicate: false, deduplicationKey: key };
+	if (!(await keepRecorded(context, store, nodeKey, key, claimedAt))) {
+		json.deduplicationWarning = `The campaign was created, but n8n's deduplication store did not keep Deduplication Key "${shorten(key)}": a redelivery of this event could create a second campaign.`;
+	}
+	return { json, pairedItem: { item: itemIndex } };
 }
 
 /** Runs the Forget actions; nothing is sent to Ocoya. */
