@@ -143,6 +143,7 @@ suite('n8n start with the examples', () => {
 				status: 'GENERATING',
 				leadEmail: lead.email,
 				followUp: `Check Ocoya campaign ${created.campaignId}`,
+				duplicate: false,
 			},
 		});
 
@@ -176,11 +177,12 @@ suite('n8n start with the examples', () => {
 	});
 
 	test.each([
-		['an empty object', '{}', 'application/json', ['product', 'audience']],
+		['an empty object', '{}', 'application/json', ['email', 'product', 'audience']],
 		['only a product', JSON.stringify({ email: 'x@example.com', product: 'Acme Z' }), 'application/json', ['audience']],
-		['blank strings', JSON.stringify({ product: ' ', audience: '' }), 'application/json', ['product', 'audience']],
-		['a number for the product', JSON.stringify({ product: 42, audience: 'founders' }), 'application/json', ['product']],
-		['a non-JSON body', 'product=Acme&audience=founders', 'text/plain', ['product', 'audience']],
+		['blank strings', JSON.stringify({ email: ' ', product: ' ', audience: '' }), 'application/json', ['email', 'product', 'audience']],
+		['a number for the product', JSON.stringify({ email: 'x@example.com', product: 42, audience: 'founders' }), 'application/json', ['product']],
+		['no email', JSON.stringify({ product: 'Acme Z', audience: 'founders' }), 'application/json', ['email']],
+		['a non-JSON body', 'product=Acme&audience=founders', 'text/plain', ['email', 'product', 'audience']],
 	])('the lead webhook answers %s with 400 naming the missing fields, and creates no campaign', async (_label, body, contentType, missing) => {
 		standIn.reset();
 
