@@ -6,14 +6,11 @@
  * event carries a marker that lands in its campaign's prompt, so creates are counted per event.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 
 import { fmt, rateLimitMinimumMs, ratio, table } from '../../dev/bench/common';
-import { activateWorkflowArgs, type N8nCliResult, type N8nSession } from '../../dev/n8n/app';
+import type { N8nSession } from '../../dev/n8n/app';
 import { startStandIn, type RateLimitOptions, type StandIn } from '../../dev/ocoya-stand-in';
-import { log, postWebhook, sleep, type Workflow } from './support';
+import { importAndPublish, log, postWebhook, sleep, type CliRunner, type Workflow } from './support';
 
 export const EVENTS = 200;
 export const LIMIT = 50;
@@ -95,27 +92,13 @@ function burstWorkflow(id: string, webhookPath: string, credential: { id: string
 	};
 }
 
-type Cli = (args: string[]) => Promise<N8nCliResult>;
-
 /** Imports the targets' credentials and workflows and publishes them (before n8n starts, so their webhooks register). */
-export async function importBurstTargets(cli: Cli, targets: BurstTarget[]): Promise<void> {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocoya-burst-import-'));
-	try {
-		const credentials = path.join(dir, 'credentials.json');
-		fs.writeFileSync(
-			credentials,
-			JSON.stringify(
-				targets.map((t) => ({ ...t.credential, type: 'ocoyaApi', data: { apiKey: t.standIn.apiKey, baseUrl: t.standIn.baseUrl } })),
-			),
-		);
-		await cli(['import:credentials', `--input=${credentials}`]);
-		const workflows = path.join(dir, 'workflows.json');
-		fs.writeFileSync(workflows, JSON.stringify(targets.map((t) => t.workflow)));
-		await cli(['import:workflow', `--input=${workflows}`]);
-		for (const target of targets) await cli(activateWorkflowArgs(target.workflow.id));
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
+export async function importBurstTargets(cli: CliRunner, targets: BurstTarget[]): Promise<void> {
+	await importAndPublish(
+		cli,
+		targets.map((t) => ({ ...t.credential, standIn: t.standIn })),
+		targets.map((t) => t.workflow),
+	);
 }
 
 export interface BurstResult {

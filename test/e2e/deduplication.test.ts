@@ -9,12 +9,8 @@
  * same moment, which different workers may run, is measured and logged, not asserted (n8n's store
  * has no lock across processes).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
 import { activateWorkflowArgs, ownerSession, startN8n, type N8nHandle, type N8nSession } from '../../dev/n8n/app';
-import { startQueueStack, type QueueCli, type QueueStack } from '../../dev/n8n/queue';
+import { startQueueStack, type QueueStack } from '../../dev/n8n/queue';
 import { REDIS_INSTALL_HINT, redisServerVersion } from '../../dev/n8n/redis';
 import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
 import {
@@ -22,10 +18,13 @@ import {
 	CREDENTIAL_NAME,
 	EXAMPLES,
 	executionRunData,
+	importAndPublish,
 	log,
+	n8nRequirement,
 	postWebhook,
 	prepareUserFolder,
 	readExample,
+	requirementsMet,
 	timer,
 	waitFor,
 	type PreparedFolder,
@@ -127,7 +126,9 @@ async function expectBurstTwiceCreates100(target: Target, prefix: string): Promi
 	expect(secondRound.filter((reply) => reply.duplicate)).toHaveLength(100);
 }
 
-describe('Deduplication Key on the lead webhook, regular mode', () => {
+const regularMode = requirementsMet(__filename, n8nRequirement());
+
+(regularMode ? describe : describe.skip)('Deduplication Key on the lead webhook, regular mode', () => {
 	let folder: PreparedFolder;
 	let n8n: N8nHandle | undefined;
 	const target = {} as Target;
@@ -235,35 +236,16 @@ describe('Deduplication Key on the lead webhook, regular mode', () => {
 	});
 });
 
-/** Imports the stand-in credential and a workflow into the queue stack's database, and publishes it. */
-async function importIntoQueueStack(cli: QueueCli, standIn: StandIn, workflow: Workflow): Promise<void> {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocoya-dedup-import-'));
-	try {
-		const credentials = path.join(dir, 'credentials.json');
-		fs.writeFileSync(
-			credentials,
-			JSON.stringify([
-				{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'ocoyaApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.baseUrl } },
-			]),
-		);
-		await cli(['import:credentials', `--input=${credentials}`]);
-		const workflows = path.join(dir, 'workflow.json');
-		fs.writeFileSync(workflows, JSON.stringify(workflow));
-		await cli(['import:workflow', `--input=${workflows}`]);
-		await cli(activateWorkflowArgs(workflow.id));
-	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
-	}
-}
-
 /** Rounds of the concurrent same-event case measured in queue mode, and deliveries per round. */
 const SAME_EVENT_ROUNDS = 20;
 const SAME_EVENT_DELIVERIES = 5;
 
-const queueModeAvailable = redisServerVersion() !== undefined;
-if (!queueModeAvailable) log(`skipping the queue-mode deduplication suite: needs redis-server; ${REDIS_INSTALL_HINT}`);
+const queueMode = requirementsMet(__filename, n8nRequirement(), {
+	what: 'Redis (redis-server on PATH)',
+	missing: redisServerVersion() === undefined ? `no redis-server; ${REDIS_INSTALL_HINT}` : undefined,
+});
 
-(queueModeAvailable ? describe : describe.skip)('Deduplication Key on the lead webhook, queue mode (main + 2 workers)', () => {
+(queueMode ? describe : describe.skip)('Deduplication Key on the lead webhook, queue mode (main + 2 workers)', () => {
 	let stack: QueueStack | undefined;
 	const target = {} as Target;
 
@@ -273,7 +255,12 @@ if (!queueModeAvailable) log(`skipping the queue-mode deduplication suite: needs
 		stack = await startQueueStack({
 			workers: 2,
 			log,
-			setup: async ({ cli }) => await importIntoQueueStack(cli, target.standIn, withForgetSwitch(readExample(EXAMPLES.lead.file))),
+			setup: async ({ cli }) =>
+				await importAndPublish(
+					cli,
+					[{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, standIn: target.standIn }],
+					[withForgetSwitch(readExample(EXAMPLES.lead.file))],
+				),
 		});
 		target.url = stack.url;
 		target.owner = await ownerSession(stack.url);

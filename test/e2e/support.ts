@@ -3,12 +3,14 @@
  * installed, credentials generated for the current stand-in, and the example workflows imported.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { request } from 'undici';
 
 import {
 	REPO_ROOT,
+	activateWorkflowArgs,
 	ensureN8nInstalled,
 	installPackageIntoUserFolder,
 	n8nCli,
@@ -133,6 +135,41 @@ export function withWrongKey(workflow: Workflow, id: string, webhookPath?: strin
 		}
 	}
 	return copy;
+}
+
+/** Runs one n8n CLI command (a user folder's, or a queue stack's against its database). */
+export type CliRunner = (args: string[]) => Promise<N8nCliResult>;
+
+/** An Ocoya credential pointing at a stand-in. */
+export interface StandInCredential {
+	id: string;
+	name: string;
+	standIn: { apiKey: string; baseUrl: string };
+}
+
+/**
+ * Imports credentials (plain data: import:credentials encrypts it) and workflows, then publishes
+ * the workflows, so their webhooks register when n8n next starts. The plain-text key is deleted
+ * from disk once imported.
+ */
+export async function importAndPublish(cli: CliRunner, credentials: StandInCredential[], workflows: Workflow[]): Promise<void> {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocoya-e2e-import-'));
+	try {
+		const credentialsFile = path.join(dir, 'credentials.json');
+		fs.writeFileSync(
+			credentialsFile,
+			JSON.stringify(
+				credentials.map(({ id, name, standIn }) => ({ id, name, type: 'ocoyaApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.baseUrl } })),
+			),
+		);
+		await cli(['import:credentials', `--input=${credentialsFile}`]);
+		const workflowsFile = path.join(dir, 'workflows.json');
+		fs.writeFileSync(workflowsFile, JSON.stringify(workflows));
+		await cli(['import:workflow', `--input=${workflowsFile}`]);
+		for (const workflow of workflows) await cli(activateWorkflowArgs(workflow.id));
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 export interface PreparedFolder {
