@@ -246,6 +246,16 @@ describe('the store is read and rewritten whole, with no lock', () => {
 		expect(keysHeld()).toBe(1);
 	});
 
+	test('a claim overwritten every time fails the item: nothing sent, the key not left behind', async () => {
+		await runCreate(standIn, keyed(), { inputItems: items({ dealId: 'earlier' }) });
+		store.inject({ dropAfterEveryWrite: '73' });
+		const result = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 73 }) });
+		expect(result.error?.message).toMatch(/^Could not record the Deduplication Key "73" in n8n's deduplication store: the key was overwritten 5 times in a row/);
+		expect(standIn.campaignsCreated).toBe(1);
+		expect(keysHeld()).toBe(1);
+		expect(store.calls.removeProcessed).toBe(1);
+	});
+
 	test('a key erased by another process while the campaign was being created is recorded again', async () => {
 		standIn.failNext({ delayMs: 300 });
 		const running = runCreate(standIn, keyed(), { inputItems: items({ dealId: 72 }) });

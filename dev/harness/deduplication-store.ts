@@ -29,6 +29,8 @@ export interface DeduplicationStoreFaults {
 	conflictOnFirstInsert?: boolean;
 	/** After the next write that adds this key, the record loses it again (overwritten from a stale read). */
 	dropAfterWrite?: string;
+	/** Like dropAfterWrite, after every write that adds this key. */
+	dropAfterEveryWrite?: string;
 }
 
 export class MemoryDeduplicationStore implements IDataDeduplicator {
@@ -104,7 +106,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 			}
 		}
 		this.records.set(recordId, written);
-		const dropped = this.faults.dropAfterWrite;
+		const dropped = this.faults.dropAfterWrite ?? this.faults.dropAfterEveryWrite;
 		if (dropped !== undefined && output.new.some((item) => String(item) === dropped)) {
 			this.faults.dropAfterWrite = undefined;
 			this.records.set(recordId, written.filter((hash) => hash !== hashOf(dropped)));

@@ -213,6 +213,8 @@ async function claim(context: IExecuteFunctions, store: DeduplicationStore, key:
 	for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
 		if ((await recordKey(context, store, key)).processed.length > 0) return true;
 	}
+	// Nothing will be sent, so the key this loop kept writing must not stay behind.
+	await store.removeProcessed([key], 'node', ENTRIES);
 	throw new NodeOperationError(context.getNode(), `the key was overwritten ${CONFIRM_ATTEMPTS} times in a row by other n8n processes`);
 }
 
