@@ -6,8 +6,10 @@
  * 1. installs n8n-app/ on first use (minutes; progress is printed),
  * 2. starts the Ocoya API stand-in on 127.0.0.1:4010 (a fixed port, so the imported
  *    credential's base URL stays valid across restarts; a free port if 4010 is taken),
- * 3. imports the "Ocoya API (local stand-in)" credential (every start, with the current base URL)
- *    and, with OCOYA_API_KEY set, "Ocoya API (live)" (imported only, never contacted here),
+ * 3. starts the local test model (dev/model-stand-in, demo script) on 127.0.0.1:4011 (same rule),
+ *    imports the "Ocoya API (local stand-in)" and "Local test model" credentials (every start,
+ *    with the current base URLs) and, with OCOYA_API_KEY set, "Ocoya API (live)" (imported only,
+ *    never contacted here),
  * 4. imports the examples/*.json workflows that n8n does not have yet (fixed ids; existing ones
  *    are kept, so edits survive) and publishes the webhook example so its production URL works,
  * 5. starts n8n on 127.0.0.1:5678 (or a free port), creates the local owner account on first
@@ -35,6 +37,7 @@ import {
 	startN8n,
 	type N8nHandle,
 } from './n8n/app';
+import { DEMO_SCRIPT, LOCAL_MODEL_CREDENTIAL, startModelStandIn, type ModelStandIn } from './model-stand-in';
 import { startStandIn, type StandIn } from './ocoya-stand-in';
 
 export const DATA_DIR = path.join(N8N_APP_ROOT, '.data');
@@ -49,6 +52,7 @@ const LOOPBACK = '127.0.0.1';
 const DEFAULT_N8N_PORT = 5678;
 // Not 5679: that is the default of n8n's task runner broker (n8n-app moves it, other n8n installs may not).
 const DEFAULT_STAND_IN_PORT = 4010;
+const DEFAULT_MODEL_PORT = 4011;
 const OWNER_EMAIL = 'owner@example.com';
 /** The examples reference this id, so it is fixed. */
 const STAND_IN_CREDENTIAL = { id: 'ocoya-standin', name: 'Ocoya API (local stand-in)' };
@@ -128,6 +132,17 @@ async function startOcoyaStandIn(): Promise<StandIn> {
 		if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
 		say(`• port ${DEFAULT_STAND_IN_PORT} is in use, so the Ocoya stand-in gets a free port`);
 		return await startStandIn({ port: 0, keepProcessAlive: true });
+	}
+}
+
+/** The local test model on its fixed port, or on a free one when that is taken (its credential follows it). */
+async function startLocalModel(): Promise<ModelStandIn> {
+	try {
+		return await startModelStandIn({ port: DEFAULT_MODEL_PORT, keepProcessAlive: true, script: DEMO_SCRIPT });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+		say(`• port ${DEFAULT_MODEL_PORT} is in use, so the local test model gets a free port`);
+		return await startModelStandIn({ port: 0, keepProcessAlive: true, script: DEMO_SCRIPT });
 	}
 }
 
@@ -260,18 +275,20 @@ async function importJson(target: N8nTarget, command: 'import:credentials' | 'im
 	}
 }
 
-interface CredentialImport {
-	id: string;
-	name: string;
-	type: 'ocoyaApi';
-	data: { apiKey: string; baseUrl: string };
-}
+type CredentialImport = { id: string; name: string } & (
+	| { type: 'ocoyaApi'; data: { apiKey: string; baseUrl: string } }
+	| { type: 'openAiApi'; data: { apiKey: string; url: string } }
+);
 
-/** Upserts by id, so the stand-in credential always has the current base URL. Returns whether the live one was imported. */
-export async function importCredentials(target: N8nTarget, standIn: StandIn): Promise<boolean> {
+/**
+ * Upserts by id, so the stand-in (and test model) credentials always have the current base URL.
+ * Returns whether the live one was imported.
+ */
+export async function importCredentials(target: N8nTarget, standIn: StandIn, model?: ModelStandIn): Promise<boolean> {
 	const credentials: CredentialImport[] = [
 		{ ...STAND_IN_CREDENTIAL, type: 'ocoyaApi', data: { apiKey: standIn.apiKey, baseUrl: standIn.baseUrl } },
 	];
+	if (model) credentials.push({ ...LOCAL_MODEL_CREDENTIAL, type: 'openAiApi', data: { apiKey: model.apiKey, url: model.baseUrl } });
 	const liveKey = process.env.OCOYA_API_KEY?.trim();
 	if (liveKey) credentials.push({ ...LIVE_CREDENTIAL, type: 'ocoyaApi', data: { apiKey: liveKey, baseUrl: LIVE_BASE_URL } });
 	await importJson(target, 'import:credentials', credentials);
@@ -437,6 +454,7 @@ export async function ensureOwner(baseUrl: string): Promise<OwnerLogin> {
 interface Running {
 	n8n?: N8nHandle;
 	standIn?: StandIn;
+	model?: ModelStandIn;
 	/** Set once the banner is printed: a signal then means "stop", exit 0. */
 	ready: boolean;
 	/** Set by the first signal. */
@@ -454,6 +472,7 @@ async function run(argv: string[]): Promise<number> {
 		state.stopRequestLog?.();
 		await state.n8n?.stop();
 		await state.standIn?.close();
+		await state.model?.close();
 		reportOutbound(USER_FOLDER);
 	};
 	let firstSignalAt = 0;
@@ -513,9 +532,12 @@ async function run(argv: string[]): Promise<number> {
 	const standIn = await startOcoyaStandIn();
 	state.standIn = standIn;
 	say(`• Ocoya API stand-in: ${standIn.baseUrl}`);
+	const model = await startLocalModel();
+	state.model = model;
+	say(`• local test model: ${model.baseUrl}`);
 
 	say('• importing credentials and example workflows (n8n CLI, a few seconds each)…');
-	const live = await importCredentials(target, standIn);
+	const live = await importCredentials(target, standIn, model);
 	const examples = readExamples();
 	await importExamples(target, examples);
 
@@ -536,7 +558,7 @@ async function run(argv: string[]): Promise<number> {
 	// What n8n itself activated, which also covers kept examples the user unpublished or published.
 	const active = new Set([...n8n.output().matchAll(/Activated workflow ".*" \(ID: ([\w-]+)\)/g)].map((m) => m[1]));
 	for (const example of examples) example.active = active.has(example.id);
-	printBanner({ url: n8n.url, standIn, live, examples, owner, seconds: Math.round((Date.now() - startedAt) / 1000) });
+	printBanner({ url: n8n.url, standIn, model, live, examples, owner, seconds: Math.round((Date.now() - startedAt) / 1000) });
 	state.stopRequestLog = logStandInRequests(standIn);
 	state.ready = true;
 
@@ -544,7 +566,7 @@ async function run(argv: string[]): Promise<number> {
 		if (state.stopping) return;
 		process.stderr.write(`\nn8n stopped on its own (${code ?? signal}); stopping the stand-in.\n`);
 		state.stopRequestLog?.();
-		void standIn.close().finally(() => resolveStopped(code || 1));
+		void Promise.all([standIn.close(), model.close()]).finally(() => resolveStopped(code || 1));
 	});
 	return await stopped;
 }
@@ -552,13 +574,15 @@ async function run(argv: string[]): Promise<number> {
 export interface BannerInput {
 	url: string;
 	standIn: StandIn;
+	/** The local test model, when one runs. */
+	model?: ModelStandIn;
 	live: boolean;
 	examples: Example[];
 	owner: OwnerLogin;
 	seconds: number;
 }
 
-export function printBanner({ url, standIn, live, examples, owner, seconds }: BannerInput): void {
+export function printBanner({ url, standIn, model, live, examples, owner, seconds }: BannerInput): void {
 	const rule = '─'.repeat(78);
 	const manual = examples.find((e) => e.manual);
 	const hooked = examples.filter((e) => e.webhooks.length > 0);
@@ -580,6 +604,10 @@ export function printBanner({ url, standIn, live, examples, owner, seconds }: Ba
 			? `              credential "${LIVE_CREDENTIAL.name}" uses OCOYA_API_KEY and ${LIVE_BASE_URL}`
 			: `              set OCOYA_API_KEY to also get a "${LIVE_CREDENTIAL.name}" credential for your real account`,
 	);
+	if (model) {
+		say(`  Test model  ${model.baseUrl}  credential "${LOCAL_MODEL_CREDENTIAL.name}" (OpenAI type):`);
+		say('              calls the Ocoya tool once from your chat message and reports the result');
+	}
 	say();
 	if (examples.length === 0) {
 		say('  No example workflows found in examples/.');
@@ -607,10 +635,13 @@ export function printBanner({ url, standIn, live, examples, owner, seconds }: Ba
 		}
 	}
 	for (const e of examples.filter((x) => x.chat)) {
-		const model = e.modelsWithoutCredential.length
-			? `add your own credential to "${e.modelsWithoutCredential.join('", "')}" (not included), then `
-			: '';
-		say(`    ${step++}. Open "${e.name}": ${model}click Open chat and ask for a campaign.`);
+		const models = `"${e.modelsWithoutCredential.join('", "')}"`;
+		const credential = !e.modelsWithoutCredential.length
+			? ''
+			: model
+				? `in ${models} pick "${LOCAL_MODEL_CREDENTIAL.name}" (or your own OpenAI credential), then `
+				: `add your own credential to ${models} (not included), then `;
+		say(`    ${step++}. Open "${e.name}": ${credential}click Open chat and ask for a campaign.`);
 	}
 	say(`    ${step++}. See each run under Overview → Executions; the stand-in's requests are printed below.`);
 	say();
