@@ -177,6 +177,17 @@ describe('with a Deduplication Key', () => {
 		expect(standIn.campaignRequests()).toHaveLength(1);
 	});
 
+	test("with Retry On Fail, n8n's retry after a 500 outputs a duplicate and sends nothing", async () => {
+		standIn.failNext({ status: 500 });
+		const result = await runCreate(standIn, keyed(), {
+			inputItems: items({ dealId: 51 }),
+			nodeOverrides: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ duplicate: true, deduplicationKey: '51' });
+		expect(standIn.campaignRequests().map((request) => request.status)).toEqual([500]);
+	});
+
 	test('Forget This Key and Forget All Keys send nothing and let the next delivery through', async () => {
 		await runCreate(standIn, keyed(), { inputItems: items({ dealId: 60 }, { dealId: 61 }, { dealId: 62 }) });
 		expect(keysHeld()).toBe(3);
