@@ -142,8 +142,10 @@ export interface EnsureInstalledResult {
 
 /**
  * Installs the app when node_modules is missing or package.json/package-lock.json changed since
- * the last install, then rebuilds sqlite3 (the only native module n8n needs here) for the Node
- * that runs n8n (again when that Node changes, e.g. after `nvm use`). Before any of it, stops
+ * the last install (unless what is on disk already matches the lockfile for this platform, e.g.
+ * after a change to another platform's Node package), then rebuilds sqlite3 (the only native
+ * module n8n needs here) when it does not load in the Node that runs n8n (a fresh install, or
+ * another Node after `nvm use`). Before any of it, stops
  * with N8nSetupError on a machine that cannot run the app (see checkCanInstall). A stamp in
  * node_modules makes the next call a fast no-op; a lock folder makes concurrent callers wait
  * for one install.
@@ -160,11 +162,16 @@ export async function ensureN8nInstalled(options: EnsureInstalledOptions = {}): 
 	try {
 		if (isInstalled(app, wanted)) return { installed: false, durationMs: Date.now() - started };
 		const stampFile = path.join(app.dir, 'node_modules', STAMP_FILE);
-		const packagesCurrent = readStamp(app)?.hash === wanted && fs.existsSync(n8nScript(app));
+		const stampCurrent = readStamp(app)?.hash === wanted && fs.existsSync(n8nScript(app));
+		// A lockfile change that only touches other platforms' packages (or a stamp from an older
+		// version of this code) must not cost a 3 GB reinstall: compare what is on disk first.
+		const treeCurrent = !stampCurrent && fs.existsSync(n8nScript(app)) && installedTreeMatchesLock(app);
 		fs.rmSync(stampFile, { force: true });
-		if (!packagesCurrent) await npmInstall(app, log);
+		if (treeCurrent) log(`n8n-app: node_modules already matches package-lock.json for ${process.platform} ${process.arch}; keeping it`);
+		if (!stampCurrent && !treeCurrent) await npmInstall(app, log);
 		const bin = n8nBinary(app);
-		await rebuildSqlite(app, bin, log);
+		// A fresh install has no sqlite3 binary; one built for another Node's ABI does not load.
+		if (!sqliteLoads(bin, app)) await rebuildSqlite(app, bin, log);
 		await run(bin.node, ['-e', "require('sqlite3')"], { cwd: app.dir, env: process.env, onLine: () => undefined });
 		const stamp: InstallStamp = { hash: wanted, node: nodeKey(bin), version: app.version, installedAt: new Date().toISOString() };
 		fs.writeFileSync(stampFile, JSON.stringify(stamp, null, 2));
@@ -181,6 +188,38 @@ interface InstallStamp {
 	node: string;
 	version: string;
 	installedAt: string;
+}
+
+/**
+ * Every package the lockfile installs on this platform is in node_modules at its locked version
+ * (entries whose os/cpu exclude this machine are skipped, as npm skips them; the platform's Node
+ * package, optional, is checked by n8nBinary). Extra folders are ignored: nothing requires them.
+ */
+function installedTreeMatchesLock(app: N8nApp): boolean {
+	type LockEntry = { version?: string; os?: string | string[]; cpu?: string | string[]; link?: boolean; optional?: boolean; extraneous?: boolean };
+	const lock = readJson<{ packages?: Record<string, LockEntry> }>(path.join(app.dir, 'package-lock.json'));
+	const fits = (allowed: string | string[] | undefined, value: string): boolean => {
+		const list = allowed === undefined ? [] : [allowed].flat();
+		if (list.length === 0) return true;
+		if (list.every((entry) => entry.startsWith('!'))) return !list.includes(`!${value}`);
+		return list.includes(value);
+	};
+	for (const [key, entry] of Object.entries(lock.packages ?? {})) {
+		// npm never installs extraneous entries, and may skip an optional one (libc, a failed build).
+		if (key === '' || entry.link || entry.extraneous || entry.optional || !entry.version) continue;
+		if (!fits(entry.os, process.platform) || !fits(entry.cpu, process.arch)) continue;
+		try {
+			if (readJson<{ version?: string }>(path.join(app.dir, key, 'package.json')).version !== entry.version) return false;
+		} catch {
+			return false;
+		}
+	}
+	return true;
+}
+
+/** sqlite3's native module loads in the Node that runs n8n (it was built for that Node's ABI). */
+function sqliteLoads(bin: N8nBinary, app: N8nApp): boolean {
+	return spawnSync(bin.node, ['-e', "require('sqlite3')"], { cwd: app.dir, stdio: 'ignore' }).status === 0;
 }
 
 function n8nScript(app: N8nApp): string {
