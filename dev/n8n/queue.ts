@@ -51,6 +51,8 @@ export interface QueueCli {
 
 export interface QueueSetupContext {
 	cli: QueueCli;
+	/** Main's user folder, which `cli` runs on (the package is already in it). */
+	userFolder: string;
 	/** The settings every n8n process of the stack gets: database, Redis, EXECUTIONS_MODE, encryption key. */
 	env: Record<string, string>;
 }
@@ -126,7 +128,7 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 			}
 			return result;
 		};
-		await options.setup?.({ cli, env });
+		await options.setup?.({ cli, env, userFolder: mainFolder });
 
 		const lines = (name: string): ((line: string) => void) | undefined =>
 			options.onLine ? (line: string) => options.onLine?.(name, line) : undefined;
@@ -166,7 +168,7 @@ export async function startQueueStack(options: QueueStackOptions = {}): Promise<
 			workers.push(worker);
 			return worker;
 		};
-		return { url: main.url, main, workers, postgres, redis, cli, env, addWorker, stop };
+		return { url: main.url, main, workers, postgres, redis, cli, env, userFolder: mainFolder, addWorker, stop };
 	} catch (error) {
 		await stop();
 		throw error;
