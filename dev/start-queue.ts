@@ -99,7 +99,11 @@ async function run(argv: string[]): Promise<number> {
 	let resolveStopped: (code: number) => void = () => undefined;
 	const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
 	let stopping = false;
+	let firstSignalAt = 0;
 	const onSignal = (signal: NodeJS.Signals): void => {
+		// One Ctrl-C can arrive twice: from the terminal and relayed by tsx. Only a later one forces.
+		if (Date.now() - firstSignalAt < 1000) return;
+		firstSignalAt = Date.now();
 		// Children run in their own process groups with reapers: exiting now still ends them.
 		if (stopping || !ready) {
 			say(`\n${signal}: ${ready ? 'forcing' : 'aborting start'}`);
@@ -109,7 +113,10 @@ async function run(argv: string[]): Promise<number> {
 		stopping = true;
 		say(`\n${signal}: stopping the workers, main, Redis, Postgres and the stand-in (Ctrl-C again to force)`);
 		shutdown().then(
-			() => resolveStopped(0),
+			() => {
+				say('Stopped.');
+				resolveStopped(0);
+			},
 			(error: unknown) => {
 				process.stderr.write(`stopping failed: ${String(error)}\n`);
 				resolveStopped(1);

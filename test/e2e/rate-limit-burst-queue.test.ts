@@ -5,7 +5,7 @@
  * 429s ≤ 5 % of events, and with X-RateLimit-Reset in epoch ms, time ≤ 1.15× the minimum (20 s).
  * Needs redis-server: skipped with one line where it is missing, failed under CI=true.
  */
-import { ownerSession, type N8nSession } from '../../dev/n8n/app';
+import { outboundRecord, ownerSession, type N8nSession } from '../../dev/n8n/app';
 import { startQueueStack, type QueueStack } from '../../dev/n8n/queue';
 import { REDIS_INSTALL_HINT, redisServerVersion } from '../../dev/n8n/redis';
 import {
@@ -19,7 +19,7 @@ import {
 	type BurstResult,
 	type BurstTarget,
 } from './burst';
-import { executionRunData, log, n8nRequirement, postWebhook, requirementsMet, timer, waitFor } from './support';
+import { executionRunData, log, n8nRequirement, outboundAttempts, postWebhook, requirementsMet, timer, waitFor } from './support';
 
 jest.setTimeout(600_000);
 
@@ -77,6 +77,12 @@ suite(
 			expect(result.perWorker).toHaveLength(WORKERS);
 			for (const executions of result.perWorker!) expect(executions).toBeGreaterThan(0);
 			expect(result.perWorker!.reduce((a, b) => a + b, 0)).toBe(EVENTS);
+		});
+
+		test('no n8n process of the stack tried to reach beyond loopback', () => {
+			const folders = [stack!.userFolder, ...stack!.workers.map((w) => w.userFolder)];
+			for (const folder of folders) expect(outboundRecord(folder).processes.length).toBeGreaterThan(0);
+			expect(folders.flatMap((folder) => outboundAttempts(folder))).toEqual([]);
 		});
 
 		test('a worker without the package: the caller still gets 200, the execution fails with "Unrecognized node type", nothing is created', async () => {

@@ -4,7 +4,7 @@
  * 50 requests per 5 s. Bounds: every event created once, 0 failed executions, 429s ≤ 2 % of
  * events, and with X-RateLimit-Reset in epoch ms, time ≤ 1.15× the minimum (20 s).
  */
-import { ownerSession, startN8n, type N8nHandle, type N8nSession } from '../../dev/n8n/app';
+import { outboundRecord, ownerSession, startN8n, type N8nHandle, type N8nSession } from '../../dev/n8n/app';
 import {
 	MAX_429_SHARE_REGULAR,
 	burstTable,
@@ -15,7 +15,7 @@ import {
 	type BurstResult,
 	type BurstTarget,
 } from './burst';
-import { log, n8nRequirement, prepareUserFolder, requirementsMet, timer, type PreparedFolder } from './support';
+import { log, n8nRequirement, outboundAttempts, prepareUserFolder, requirementsMet, timer, type PreparedFolder } from './support';
 
 jest.setTimeout(600_000);
 
@@ -55,5 +55,10 @@ suite('200 concurrent webhook events in one n8n process, 50 requests per 5 s', (
 		results.push(result);
 		log(burstTable([result]));
 		expectWithinBounds(result, MAX_429_SHARE_REGULAR);
+	});
+
+	test('n8n tried to reach nothing beyond loopback', () => {
+		expect(outboundRecord(folder!.userFolder).processes.length).toBeGreaterThan(0);
+		expect(outboundAttempts(folder!.userFolder)).toEqual([]);
 	});
 });
