@@ -61,7 +61,8 @@ suite(
 			log(`queue-mode burst suite took ${suiteTime()}`);
 		});
 
-		test.each(['epoch-ms', 'epoch-seconds'])('X-RateLimit-Reset in %s: each created once, 0 failed, both workers used, 429s ≤ 5 %%', async (format) => {
+		// The unbounded run goes first: it warms n8n (first executions load code), so the bounded run measures pacing, not a cold start.
+		test.each(['epoch-seconds', 'epoch-ms'])('X-RateLimit-Reset in %s: each created once, 0 failed, both workers used, 429s ≤ 5 %%', async (format) => {
 			const target = targets.find((t) => t.resetFormat === format)!;
 			const startedBefore = stack!.workers.map((w) => w.startedExecutions().length);
 			const result = await runBurst({

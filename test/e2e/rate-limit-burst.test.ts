@@ -49,7 +49,8 @@ afterAll(async () => {
 });
 
 suite('200 concurrent webhook events in one n8n process, 50 requests per 5 s', () => {
-	test.each(['epoch-ms', 'epoch-seconds'])('X-RateLimit-Reset in %s: each created once, 0 failed, 429s ≤ 2 %%', async (format) => {
+	// The unbounded run goes first: it warms n8n (first executions load code), so the bounded run measures pacing, not a cold start.
+	test.each(['epoch-seconds', 'epoch-ms'])('X-RateLimit-Reset in %s: each created once, 0 failed, 429s ≤ 2 %%', async (format) => {
 		const target = targets.find((t) => t.resetFormat === format)!;
 		const result = await runBurst({ mode: 'regular', n8nUrl: n8n!.url, owner, target });
 		results.push(result);
