@@ -208,6 +208,14 @@ describe('with a Deduplication Key', () => {
 		expect(standIn.campaignsCreated).toBe(6);
 	});
 
+	test('an unknown Deduplication: Action from an expression is an error, nothing sent', async () => {
+		const result = await runCreate(standIn, keyed({ deduplicationAction: '={{ "forget" }}' }), { inputItems: items({ dealId: 1 }) });
+		expect(result.error?.message).toBe(
+			'Invalid Deduplication: Action (deduplicationAction): "forget" must be createOnce, forgetKey or forgetAll [item 0]',
+		);
+		expect(standIn.requests).toHaveLength(0);
+	});
+
 	test('Forget This Key without a key is an error', async () => {
 		const result = await runCreate(standIn, createParameters({ options: { deduplicationAction: 'forgetKey' } }));
 		expect(result.error?.message).toMatch(/"Forget This Key" needs a Deduplication Key/);

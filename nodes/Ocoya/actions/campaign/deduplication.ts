@@ -10,6 +10,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { requestOutcome } from '../../transport';
+import { invalid } from '../../validation';
 
 /**
  * Deduplication Key for Campaign › Create: at most one campaign per key for this node, kept in
@@ -92,9 +93,11 @@ const MISSING_FIELD_WORD = /(^|[^A-Za-z0-9_])(undefined|null|NaN)([^A-Za-z0-9_]|
 export function readDeduplication(context: IExecuteFunctions, itemIndex: number): Deduplication | undefined {
 	const action = context.getNodeParameter('options.deduplicationAction', itemIndex, 'createOnce') as unknown;
 	if (action !== 'createOnce' && action !== 'forgetKey' && action !== 'forgetAll') {
-		throw keyError(
+		throw invalid(
 			context,
-			`Invalid Deduplication: Action ${JSON.stringify(action)}: use createOnce, forgetKey or forgetAll`,
+			{ name: 'deduplicationAction', displayName: 'Deduplication: Action' },
+			action,
+			'must be createOnce, forgetKey or forgetAll',
 			itemIndex,
 		);
 	}
