@@ -30,6 +30,7 @@ import {
 	printBanner,
 	readExamples,
 	say,
+	stopOnSignals,
 	type N8nTarget,
 } from './start';
 
@@ -96,35 +97,13 @@ async function run(argv: string[]): Promise<number> {
 		await stack?.stop();
 		await standIn?.close();
 	};
-	let resolveStopped: (code: number) => void = () => undefined;
-	const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
-	let stopping = false;
-	let firstSignalAt = 0;
-	const onSignal = (signal: NodeJS.Signals): void => {
-		// One Ctrl-C can arrive twice: from the terminal and relayed by tsx. Only a later one forces.
-		if (Date.now() - firstSignalAt < 1000) return;
-		firstSignalAt = Date.now();
-		// Children run in their own process groups with reapers: exiting now still ends them.
-		if (stopping || !ready) {
-			say(`\n${signal}: ${ready ? 'forcing' : 'aborting start'}`);
-			void (ready ? Promise.resolve() : shutdown()).finally(() => process.exit(130));
-			return;
-		}
-		stopping = true;
-		say(`\n${signal}: stopping the workers, main, Redis, Postgres and the stand-in (Ctrl-C again to force)`);
-		shutdown().then(
-			() => {
-				say('Stopped.');
-				resolveStopped(0);
-			},
-			(error: unknown) => {
-				process.stderr.write(`stopping failed: ${String(error)}\n`);
-				resolveStopped(1);
-			},
-		);
-	};
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
+	// Children run in their own process groups with reapers: exiting on a forcing signal still ends them.
+	const signals = stopOnSignals({
+		ready: () => ready,
+		shutdown,
+		stopping: 'stopping the workers, main, Redis, Postgres and the stand-in',
+		force: (signal) => say(`\n${signal}: forcing`),
+	});
 
 	standIn = await startStandIn({ rateLimit: OCOYA_RATE_LIMIT, keepProcessAlive: true });
 	say(`• Ocoya API stand-in: ${standIn.baseUrl} (${OCOYA_RATE_LIMIT.limit} requests a minute, like Ocoya)`);
@@ -166,13 +145,13 @@ async function run(argv: string[]): Promise<number> {
 
 	for (const handle of [main, ...stack.workers.map((w) => w.handle)]) {
 		handle.process.once('exit', (code, signal) => {
-			if (stopping) return;
-			stopping = true;
+			if (signals.stopping) return;
+			signals.stopping = true;
 			process.stderr.write(`\nan n8n process stopped on its own (${code ?? signal}); stopping the rest.\n`);
-			void shutdown().finally(() => resolveStopped(code || 1));
+			void shutdown().finally(() => signals.finish(code || 1));
 		});
 	}
-	return await stopped;
+	return await signals.exitCode;
 }
 
 /** `npm run start:queue`; resolves with the exit code. */

@@ -451,23 +451,82 @@ export async function ensureOwner(baseUrl: string): Promise<OwnerLogin> {
 
 // ---------------------------------------------------------------- main
 
+/** A second signal sooner than this is the same Ctrl-C: the terminal sends it and tsx relays it again (racily). */
+const SAME_CTRL_C_MS = 1000;
+
+export interface StopOnSignalsOptions {
+	/** Whether the banner is printed: a first signal then stops gracefully (exit 0); before that it aborts the start (exit 130). */
+	ready: () => boolean;
+	/** Stops whatever has been started so far. */
+	shutdown: () => Promise<void>;
+	/** What a graceful stop stops, as printed: "SIGINT: <stopping> (Ctrl-C again to force)". */
+	stopping: string;
+	/** A later signal while stopping: say so and end what would outlive this process; the process then exits 130. */
+	force: (signal: NodeJS.Signals) => void;
+}
+
+export interface StopSignals {
+	/** Resolves with the exit code: 0 after a graceful stop, 1 if stopping failed, or the code given to `finish`. */
+	readonly exitCode: Promise<number>;
+	/** Set by the first signal. A caller that starts stopping by itself may set it, so that a signal then forces. */
+	stopping: boolean;
+	/** Resolves `exitCode` (something stopped on its own). */
+	finish: (code: number) => void;
+}
+
+/**
+ * Ctrl-C and SIGTERM for `npm start` and `npm run start:queue`: the first signal stops gracefully
+ * (prints "Stopped.", exit 0) or, before the banner, aborts the start (exit 130); a later one
+ * forces (exit 130). A repeat within SAME_CTRL_C_MS counts as the same signal.
+ */
+export function stopOnSignals(options: StopOnSignalsOptions): StopSignals {
+	let resolveExitCode: (code: number) => void = () => undefined;
+	const exitCode = new Promise<number>((resolve) => (resolveExitCode = resolve));
+	const control: StopSignals = { exitCode, stopping: false, finish: (code) => resolveExitCode(code) };
+	let lastSignalAt = 0;
+	const onSignal = (signal: NodeJS.Signals): void => {
+		if (Date.now() - lastSignalAt < SAME_CTRL_C_MS) return;
+		lastSignalAt = Date.now();
+		if (control.stopping) {
+			options.force(signal);
+			process.exit(130);
+		}
+		control.stopping = true;
+		if (!options.ready()) {
+			// A starting process has no handle yet; n8n-app's reapers kill it when this process exits.
+			say(`\n${signal}: aborting start`);
+			void options.shutdown().finally(() => process.exit(130));
+			return;
+		}
+		say(`\n${signal}: ${options.stopping} (Ctrl-C again to force)`);
+		options.shutdown().then(
+			() => {
+				say('Stopped.');
+				resolveExitCode(0);
+			},
+			(error: unknown) => {
+				process.stderr.write(`stopping failed: ${String(error)}\n`);
+				resolveExitCode(1);
+			},
+		);
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	return control;
+}
+
 interface Running {
 	n8n?: N8nHandle;
 	standIn?: StandIn;
 	model?: ModelStandIn;
 	/** Set once the banner is printed: a signal then means "stop", exit 0. */
 	ready: boolean;
-	/** Set by the first signal. */
-	stopping?: NodeJS.Signals;
 	stopRequestLog?: () => void;
 }
 
 async function run(argv: string[]): Promise<number> {
 	const startedAt = Date.now();
 	const state: Running = { ready: false };
-	let resolveStopped: (code: number) => void = () => undefined;
-	const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
-
 	const shutdown = async (): Promise<void> => {
 		state.stopRequestLog?.();
 		await state.n8n?.stop();
@@ -475,11 +534,11 @@ async function run(argv: string[]): Promise<number> {
 		await state.model?.close();
 		reportOutbound(USER_FOLDER);
 	};
-	let firstSignalAt = 0;
-	const onSignal = (signal: NodeJS.Signals): void => {
-		if (state.stopping) {
-			// One Ctrl-C can arrive twice: from the terminal and relayed by tsx, whose relay is racy. Only a later one forces.
-			if (Date.now() - firstSignalAt < 1000) return;
+	const signals = stopOnSignals({
+		ready: () => state.ready,
+		shutdown,
+		stopping: 'stopping n8n and the Ocoya stand-in',
+		force: (signal) => {
 			say(`\n${signal} again: killing n8n`);
 			if (state.n8n?.process.pid) {
 				try {
@@ -488,30 +547,8 @@ async function run(argv: string[]): Promise<number> {
 					// Already gone.
 				}
 			}
-			process.exit(130);
-		}
-		state.stopping = signal;
-		firstSignalAt = Date.now();
-		if (!state.ready) {
-			// An n8n CLI step or a starting n8n has no handle here; n8n-app's reaper kills it when this process exits.
-			say(`\n${signal}: aborting start`);
-			void shutdown().finally(() => process.exit(130));
-			return;
-		}
-		say(`\n${signal}: stopping n8n and the Ocoya stand-in (Ctrl-C again to force)`);
-		shutdown().then(
-			() => {
-				say('Stopped.');
-				resolveStopped(0);
-			},
-			(error: unknown) => {
-				process.stderr.write(`stopping failed: ${String(error)}\n`);
-				resolveStopped(1);
-			},
-		);
-	};
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
+		},
+	});
 
 	const requested = requestedPort(argv);
 	const app = n8nApp();
@@ -563,12 +600,12 @@ async function run(argv: string[]): Promise<number> {
 	state.ready = true;
 
 	n8n.process.once('exit', (code, signal) => {
-		if (state.stopping) return;
+		if (signals.stopping) return;
 		process.stderr.write(`\nn8n stopped on its own (${code ?? signal}); stopping the stand-in.\n`);
 		state.stopRequestLog?.();
-		void Promise.all([standIn.close(), model.close()]).finally(() => resolveStopped(code || 1));
+		void Promise.all([standIn.close(), model.close()]).finally(() => signals.finish(code || 1));
 	});
-	return await stopped;
+	return await signals.exitCode;
 }
 
 export interface BannerInput {
