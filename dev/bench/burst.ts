@@ -6,7 +6,7 @@
  * HTTP Request node has only its per-execution options (Retry On Fail, Batching) to cope.
  */
 import { startStandIn, type RateLimitOptions, type StandIn } from '../ocoya-stand-in';
-import { fmt, log, nowMs, promptFor, rateLimitMinimumMs, ratio, table } from './common';
+import { fmt, log, nowMs, rateLimitMinimumMs, rateLimitRow, table } from './common';
 import { runHttpRequest, runOurs, type Measure } from './contenders';
 
 const EXECUTIONS = 100;
@@ -73,30 +73,10 @@ export async function benchBurst(): Promise<string> {
 			const started = nowMs();
 			const measures = await Promise.all(Array.from({ length: EXECUTIONS }, async (_, k) => await scenario.runOne(standIn, k)));
 			const totalMs = nowMs() - started;
-			const requests = standIn.campaignRequests();
-			const created = standIn.createdCampaigns;
-			const distinct = new Set(created.map((c) => String(c.body.prompt)));
-			const expected = new Set(Array.from({ length: EXECUTIONS }, (_, i) => promptFor(i)));
-			const unknownPrompts = [...distinct].filter((p) => !expected.has(p));
 			const failed = measures.filter((m) => m.okItems !== 1).length;
-			const duplicates = created.length - distinct.size;
-			const tooMany = requests.filter((r) => r.status === 429).length;
-			const verdict = scenario.targeted
-				? totalMs <= 1.15 * MINIMUM_MS && failed === 0 && duplicates === 0 && tooMany <= 0.02 * EXECUTIONS
-					? 'met'
-					: 'missed'
-				: '–';
-			rows.push([
-				scenario.label,
-				fmt(totalMs / 1000, 1),
-				ratio(totalMs / MINIMUM_MS),
-				fmt(failed),
-				`${fmt(created.length)} (${fmt(distinct.size)} distinct)`,
-				fmt(duplicates),
-				fmt(tooMany),
-				fmt(requests.length),
-				verdict,
-			]);
+			const target = scenario.targeted ? { max429s: 0.02 * EXECUTIONS } : undefined;
+			const { cells, unknownPrompts } = rateLimitRow({ label: scenario.label, standIn, totalMs, minimumMs: MINIMUM_MS, failed, inputs: EXECUTIONS, target });
+			rows.push(cells);
 			const errors = new Map<string, number>();
 			for (const m of measures) if (m.error) errors.set(m.error, (errors.get(m.error) ?? 0) + 1);
 			for (const [message, times] of errors) notes.push(`${scenario.label}: ${times} execution(s) ended with “${message}”.`);

@@ -4,6 +4,8 @@ import path from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
+import type { StandIn } from '../ocoya-stand-in';
+
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The prompt every contender sends for item i: unique per item, so duplicate creates are countable. */
@@ -85,4 +87,56 @@ export async function withTimeout<T>(label: string, ms: number, work: (signal: A
 
 export function log(message: string): void {
 	process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** The issue's targets for a rate-limited run: ≤ 1.15× the minimum, 0 failed, 0 duplicated, and at most `max429s` 429s when given. */
+export interface RateLimitTarget {
+	max429s?: number;
+}
+
+export interface RateLimitRun {
+	label: string;
+	/** The stand-in the run used: its requests and created campaigns are counted. */
+	standIn: StandIn;
+	totalMs: number;
+	minimumMs: number;
+	/** Failed executions or items, as the table counts them. */
+	failed: number;
+	/** Inputs 0 … inputs − 1 sent promptFor(i); any other created prompt is reported. */
+	inputs: number;
+	/** Undefined: no target applies to this row ('–'). */
+	target?: RateLimitTarget;
+}
+
+/**
+ * One row of the rate-limit and burst tables: run, total s, ÷ minimum, failed, campaigns created
+ * (distinct), duplicates, 429s received, requests sent, target met/missed/–. Also the created
+ * prompts no input had: if there are any, the duplicate count means nothing.
+ */
+export function rateLimitRow(run: RateLimitRun): { cells: string[]; unknownPrompts: string[] } {
+	const requests = run.standIn.campaignRequests();
+	const created = run.standIn.createdCampaigns;
+	const distinct = new Set(created.map((c) => String(c.body.prompt)));
+	const expected = new Set(Array.from({ length: run.inputs }, (_, i) => promptFor(i)));
+	const unknownPrompts = [...distinct].filter((p) => !expected.has(p));
+	const duplicates = created.length - distinct.size;
+	const tooMany = requests.filter((r) => r.status === 429).length;
+	const { target } = run;
+	const verdict = target
+		? run.totalMs <= 1.15 * run.minimumMs && run.failed === 0 && duplicates === 0 && (target.max429s === undefined || tooMany <= target.max429s)
+			? 'met'
+			: 'missed'
+		: '–';
+	const cells = [
+		run.label,
+		fmt(run.totalMs / 1000, 1),
+		ratio(run.totalMs / run.minimumMs),
+		fmt(run.failed),
+		`${fmt(created.length)} (${fmt(distinct.size)} distinct)`,
+		fmt(duplicates),
+		fmt(tooMany),
+		fmt(requests.length),
+		verdict,
+	];
+	return { cells, unknownPrompts };
 }

@@ -4,7 +4,7 @@
  * with unique prompts so duplicate creates can be counted.
  */
 import { startStandIn, type RateLimitOptions, type StandIn } from '../ocoya-stand-in';
-import { fmt, log, nowMs, promptFor, rateLimitMinimumMs, ratio, table } from './common';
+import { fmt, log, nowMs, rateLimitMinimumMs, rateLimitRow, table } from './common';
 import { runHttpRequest, runOurs, type Measure } from './contenders';
 
 const ITEMS = 100;
@@ -59,31 +59,10 @@ export async function benchRateLimit(): Promise<string> {
 			const started = nowMs();
 			const measure = await scenario.run(standIn);
 			const totalMs = nowMs() - started;
-			const requests = standIn.campaignRequests();
-			const created = standIn.createdCampaigns;
-			const distinct = new Set(created.map((c) => String(c.body.prompt)));
-			// Every created prompt must be one of the inputs', or the duplicate count would mean nothing.
-			const expected = new Set(Array.from({ length: ITEMS }, (_, i) => promptFor(i)));
-			const unknownPrompts = [...distinct].filter((p) => !expected.has(p));
-			const tooMany = requests.filter((r) => r.status === 429).length;
 			const failed = ITEMS - measure.okItems;
-			const duplicates = created.length - distinct.size;
-			const verdict = scenario.targeted
-				? totalMs <= 1.15 * MINIMUM_MS && failed === 0 && duplicates === 0
-					? 'met'
-					: 'missed'
-				: '–';
-			rows.push([
-				scenario.label,
-				fmt(totalMs / 1000, 1),
-				ratio(totalMs / MINIMUM_MS),
-				fmt(failed),
-				`${fmt(created.length)} (${fmt(distinct.size)} distinct)`,
-				fmt(duplicates),
-				fmt(tooMany),
-				fmt(requests.length),
-				verdict,
-			]);
+			const target = scenario.targeted ? {} : undefined;
+			const { cells, unknownPrompts } = rateLimitRow({ label: scenario.label, standIn, totalMs, minimumMs: MINIMUM_MS, failed, inputs: ITEMS, target });
+			rows.push(cells);
 			if (measure.error) notes.push(`${scenario.label}: the node ended with “${measure.error}”.`);
 			if (unknownPrompts.length > 0) notes.push(`${scenario.label}: unexpected prompts ${unknownPrompts.slice(0, 3).join(', ')}`);
 		} finally {
