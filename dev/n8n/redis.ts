@@ -2,12 +2,13 @@
  * A throwaway Redis for n8n's queue mode, from the system's `redis-server` (Debian's package
  * `redis-server`, Homebrew's `redis` on macOS): loopback only, a free port, nothing saved to disk.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { freePort, guardChild, killGroup, type Log } from './app';
+import { freePort, type Log } from './app';
+import { startServerProcess } from './server-process';
 
 const LOOPBACK = '127.0.0.1';
 const READY_LINE = 'Ready to accept connections';
@@ -41,41 +42,22 @@ export async function startRedis(options: { log?: Log; startTimeoutMs?: number }
 		// A queue for one run: no snapshots, no append-only file.
 		...['--save', '', '--appendonly', 'no'],
 	];
-	const child = spawn('redis-server', args, { cwd: dir, detached: true });
-	const release = guardChild(child);
-	child.unref();
-	let output = '';
-	for (const stream of [child.stdout, child.stderr]) {
-		stream.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-		(stream as unknown as { unref(): void }).unref();
-	}
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	void exited.then(release);
-
-	const stop = async (): Promise<void> => {
-		if (child.exitCode === null && child.signalCode === null) {
-			killGroup(child, 'SIGTERM');
-			const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
-			await exited;
-			clearTimeout(timer);
-		}
-		fs.rmSync(dir, { recursive: true, force: true });
-	};
-
-	const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-	while (!output.includes(READY_LINE)) {
-		if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-			await stop();
-			throw new Error(`redis-server did not start (${child.exitCode ?? child.signalCode ?? 'timed out'}):\n${output.slice(-3000)}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
+	const server = await startServerProcess({
+		name: 'redis-server',
+		command: 'redis-server',
+		args,
+		spawnOptions: { cwd: dir },
+		readyLine: READY_LINE,
+		startTimeoutMs: options.startTimeoutMs ?? 30_000,
+		stopSignal: 'SIGTERM',
+		cleanUp: () => fs.rmSync(dir, { recursive: true, force: true }),
+	});
 	log(`redis: ready on ${LOOPBACK}:${port}`);
 	return {
 		host: LOOPBACK,
 		port,
 		n8nEnv: { QUEUE_BULL_REDIS_HOST: LOOPBACK, QUEUE_BULL_REDIS_PORT: String(port) },
-		output: () => output,
-		stop,
+		output: server.output,
+		stop: server.stop,
 	};
 }
