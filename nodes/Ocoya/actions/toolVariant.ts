@@ -11,7 +11,7 @@ export function isToolVariant(context: IExecuteFunctions): boolean {
  * node's error message, as `[{"error": message}]`; the description, where the advice lives (check
  * the API key, nothing was sent, the campaign may exist so do not retry), never reaches it. So in
  * the tool the description is appended to the message, as n8n itself does ("Details: …") for tools
- * it runs in-process. The regular node keeps message and description apart for the editor.
+ * it runs in-process; the regular node keeps message and description apart for the editor.
  */
 export function withAdviceInMessage(error: unknown): unknown {
 	if (

@@ -69,7 +69,7 @@ const MAY_EXIST_HINT =
 
 /**
  * The one door to Ocoya's API: base URL policy, authentication, rate-limit pacing, error mapping
- * and redaction. Pacing is shared by every client of the same credential in this process.
+ * and redaction. Every client of one credential in this n8n process shares its pacing.
  */
 export class OcoyaClient {
 	private constructor(

@@ -267,7 +267,7 @@ function storeOf(context: IExecuteFunctions): DeduplicationStore {
 	return helpers as DeduplicationStore;
 }
 
-/** The store's record is per workflow and node; its id is also what serialises work in this process. */
+/** The store's record is per workflow and node; its id also serialises the work of this n8n process on it. */
 function nodeKeyOf(context: IExecuteFunctions, itemIndex: number): string {
 	const workflowId = context.getWorkflow().id;
 	if (workflowId === undefined || workflowId === '') {
