@@ -28,6 +28,7 @@ import {
 	logStandInRequests,
 	n8nSettingsFromEnv,
 	printBanner,
+	reportStartFailure,
 	readExamples,
 	say,
 	stopOnSignals,
@@ -159,12 +160,7 @@ export async function startQueue(argv: string[]): Promise<number> {
 	try {
 		return await run(argv);
 	} catch (error) {
-		if (error instanceof StartError) {
-			process.stderr.write(`${error.message}\n`);
-			return error.exitCode;
-		}
-		process.stderr.write(`npm run start:queue failed: ${error instanceof Error ? error.message : String(error)}\n`);
-		return 1;
+		return reportStartFailure('npm run start:queue', error);
 	}
 }
 

@@ -686,22 +686,30 @@ export function printBanner({ url, standIn, model, live, examples, owner, second
 	say(rule);
 }
 
-/** `npm start`; resolves with the exit code. Expected problems (busy port, bad argument) print one line, no stack. */
+/**
+ * The exit code of a failed start, for `npm start` and `npm run start:queue` alike. Expected
+ * problems (busy port, bad argument, no Node or compiler that can run n8n) print what to do in a
+ * few lines, no stack.
+ */
+export function reportStartFailure(command: string, error: unknown): number {
+	if (error instanceof StartError) {
+		process.stderr.write(`${error.message}\n`);
+		return error.exitCode;
+	}
+	if (error instanceof N8nSetupError) {
+		process.stderr.write(`\n${command} cannot run n8n on this machine yet.\n${error.message}\n`);
+		return 1;
+	}
+	process.stderr.write(`${command} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+	return 1;
+}
+
+/** `npm start`; resolves with the exit code. */
 export async function start(argv: string[]): Promise<number> {
 	try {
 		return await run(argv);
 	} catch (error) {
-		if (error instanceof StartError) {
-			process.stderr.write(`${error.message}\n`);
-			return error.exitCode;
-		}
-		// No Node that can run n8n here, or no compiler for sqlite3: what to do, no stack.
-		if (error instanceof N8nSetupError) {
-			process.stderr.write(`\nnpm start cannot run n8n on this machine yet.\n${error.message}\n`);
-			return 1;
-		}
-		process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
-		return 1;
+		return reportStartFailure('npm start', error);
 	}
 }
 
