@@ -4,6 +4,7 @@ import type {
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
@@ -14,7 +15,7 @@ export const CREDENTIAL_TYPE = 'ocoyaApi';
 
 export const DEFAULT_BASE_URL = 'https://app.ocoya.com/api/_public/v1';
 
-type OcoyaContext = IExecuteFunctions | ILoadOptionsFunctions;
+export type OcoyaContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface OcoyaRequest {
 	method: IHttpRequestMethods;
@@ -27,6 +28,18 @@ export interface OcoyaRequest {
 	 * the error must say so and nothing may be retried.
 	 */
 	createsResource: boolean;
+	/**
+	 * Safe to send again (reads, Reschedule, Delete): after a timeout, a reset connection or a
+	 * 502/503/504 it is retried at most twice, 1 s then 2 s later, through the gate.
+	 * TODO(transport owner): implement; see attemptsOf().
+	 */
+	idempotent?: boolean;
+	/**
+	 * A 2xx reply with no body (204, or an empty 200/201) is a success: `request` resolves to
+	 * `undefined`. Without it an empty body is an unreadable reply, as today.
+	 * TODO(transport owner): implement.
+	 */
+	emptyReplyAllowed?: boolean;
 	timeoutMs: number;
 	/** Longest this call may spend waiting for Ocoya's rate limit window, in milliseconds. */
 	maxRateLimitWaitMs: number;
@@ -146,6 +159,19 @@ export class OcoyaClient {
 			}
 			return this.readBody(response, request);
 		}
+	}
+
+	/** A list endpoint answered with something that holds no list. */
+	unreadableListError(path: string, itemIndex?: number): NodeApiError {
+		return new NodeApiError(
+			this.context.getNode(),
+			{ message: 'Unreadable list' },
+			{
+				message: `Could not read the list Ocoya returned for ${path}`,
+				description: 'The reply held no list. Check the Base URL in the Ocoya API credential.',
+				itemIndex,
+			},
+		);
 	}
 
 	private waitTooLongError(waitMs: number, request: OcoyaRequest): NodeApiError {
