@@ -37,6 +37,8 @@ const cases: BadInput[] = [
 	{ field: 'count', parameters: {}, value: 2, rule: /whole number from 3 to 30/ },
 	{ field: 'count', parameters: {}, value: 31, rule: /whole number from 3 to 30/ },
 	{ field: 'count', parameters: {}, value: 'ten', rule: /whole number from 3 to 30/ },
+	{ field: 'count', parameters: {}, value: '0x1E', rule: /whole number from 3 to 30 \(in decimal digits\)/ },
+	{ field: 'duration', parameters: {}, value: '1e1', rule: /whole number from 1 to 30 \(in decimal digits\)/ },
 	{ field: 'brandId', parameters: {}, value: ['bk_1', 'bk_2'], rule: /must be a single ID/ },
 	{ field: 'hashtagLibraryId', parameters: {}, value: 'hl_1, hl_2', rule: /must be a single ID/, shown: '["hl_1","hl_2"]' },
 	{ field: 'socialProfileIds', parameters: {}, value: [{ id: 'sp_1' }], rule: /only text values/ },
@@ -106,12 +108,12 @@ describe('bad input is refused before anything is sent', () => {
 		]);
 		expect(result.items).toHaveLength(2);
 		expect(result.items[0].json.status).toBe('GENERATING');
-		expect(result.items[1].json.error).toMatch(/Number of Posts \(count\): 99 must be a whole number from 3 to 30 \[item 1\]/);
+		expect(result.items[1].json.error).toMatch(/Number of Posts \(count\): 99 must be a whole number from 3 to 30 \(in decimal digits\) \[item 1\]/);
 		expect(result.items[1].pairedItem).toEqual({ item: 1 });
 	});
 
 	it('rejects option values out of range: timeout and rate-limit wait', async () => {
-		for (const options of [{ timeout: 10 }, { rateLimitMaxWait: -1 }]) {
+		for (const options of [{ timeout: 10 }, { timeout: 3_000_000_000 }, { timeout: '0x3E8' }, { rateLimitMaxWait: -1 }]) {
 			const result = await runCreate(standIn, createParameters({ options }));
 			seen.push(everythingVisible(result));
 			expect(result.error).toBeInstanceOf(NodeOperationError);
@@ -120,8 +122,33 @@ describe('bad input is refused before anything is sent', () => {
 		expect(standIn.requests).toHaveLength(0);
 	});
 
+	it('one rule for every field: choices are trimmed, an empty count or duration is not sent', async () => {
+		const result = await runCreate(
+			standIn,
+			createParameters({
+				goal: '={{ $json.goal }}',
+				tone: ' friendly ',
+				count: '={{ $json.missing }}',
+				duration: '={{ $json.blank }}',
+			}),
+			{ inputItems: items({ goal: ' leads\n', blank: '  ' }) },
+		);
+		seen.push(everythingVisible(result));
+		expect(result.error).toBeUndefined();
+		expect(standIn.campaignRequests().map((request) => request.body)).toEqual([
+			{ prompt: 'Summer launch campaign for our ecommerce analytics dashboard', goal: 'leads', tone: 'friendly' },
+		]);
+	});
+
+	it('a decimal count written as text is read as that number', async () => {
+		const result = await runCreate(standIn, createParameters({ count: ' 12 ', duration: '+9' }));
+		seen.push(everythingVisible(result));
+		expect(result.error).toBeUndefined();
+		expect(standIn.campaignRequests()[0].body).toMatchObject({ count: 12, duration: 9 });
+	});
+
 	it('never shows the API key in any output or error of this suite', () => {
-		expect(seen.length).toBe(cases.length * 2 + 3);
+		expect(seen.length).toBe(cases.length * 2 + 7);
 		for (const text of seen) expect(text).not.toContain(standIn.apiKey);
 	});
 });

@@ -55,12 +55,30 @@ export function readChoice(
 	choices: INodePropertyOptions[],
 ): string | undefined {
 	const value = context.getNodeParameter(field.name, itemIndex, '') as unknown;
-	if (value === '' || value === null || value === undefined) return undefined;
+	if (isEmpty(value)) return undefined;
 	const allowed = choices.map((choice) => String(choice.value)).filter((choice) => choice !== '');
-	if (typeof value !== 'string' || !allowed.includes(value)) {
+	const choice = typeof value === 'string' ? value.trim() : value;
+	if (typeof choice !== 'string' || !allowed.includes(choice)) {
 		throw invalid(context, field, value, `is not one of: ${allowed.join(', ')}`, itemIndex);
 	}
-	return value;
+	return choice;
+}
+
+/**
+ * One rule for every field: text is trimmed, and a value that is empty after trimming (or null or
+ * undefined, what an expression reading a missing field gives) means "not sent".
+ */
+function isEmpty(value: unknown): boolean {
+	return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Decimal notation only: `Number()` would also read "0x1E" as 30, "1e3" as 1000 and "" as 0. */
+const DECIMAL_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+
+function toNumber(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	const text = value.trim();
+	return DECIMAL_NUMBER.test(text) ? Number(text) : value;
 }
 
 export function readInteger(
@@ -69,14 +87,25 @@ export function readInteger(
 	itemIndex: number,
 	range: { min: number; max: number; fallback: number },
 ): number {
+	return readOptionalInteger(context, field, itemIndex, range) ?? range.fallback;
+}
+
+/** Like `readInteger`, but an empty value gives undefined (the field is not sent) instead of the fallback. */
+export function readOptionalInteger(
+	context: IExecuteFunctions,
+	field: FieldRef,
+	itemIndex: number,
+	range: { min: number; max: number; fallback: number },
+): number | undefined {
 	const value = context.getNodeParameter(field.name, itemIndex, range.fallback) as unknown;
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (isEmpty(value)) return undefined;
+	const number = toNumber(value);
 	if (typeof number !== 'number' || !Number.isInteger(number) || number < range.min || number > range.max) {
 		throw invalid(
 			context,
 			field,
 			value,
-			`must be a whole number from ${range.min} to ${range.max}`,
+			`must be a whole number from ${range.min} to ${range.max} (in decimal digits)`,
 			itemIndex,
 		);
 	}

@@ -8,13 +8,14 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OcoyaClient } from '../../transport';
-import { createOncePerKey, DEDUPLICATION_OPTIONS, forgetKeys, readDeduplication } from './deduplication';
+import { createOncePerKey, DEDUPLICATION_OPTIONS, forgetKeys, readDeduplication } from '../deduplication';
 import {
 	assertHttpUrls,
 	invalid,
 	readChoice,
 	readInteger,
 	readList,
+	readOptionalInteger,
 	readText,
 	type FieldRef,
 } from '../../validation';
@@ -74,6 +75,8 @@ const PROMPT_MIN_LENGTH = 3;
 const MAX_REFERENCES = 3;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Node's timers misread anything past 2^31 ms as 1 ms; ten minutes is far more than any reply takes. */
+export const TIMEOUT_MS = { min: 1000, max: 600_000, fallback: DEFAULT_TIMEOUT_MS };
 const DEFAULT_MAX_RATE_LIMIT_WAIT_S = 300;
 
 const field = (name: string, displayName: string): FieldRef => ({ name, displayName });
@@ -254,10 +257,10 @@ const properties: INodeProperties[] = [
 				displayName: FIELDS.timeout.displayName,
 				name: FIELDS.timeout.name,
 				type: 'number',
-				typeOptions: { minValue: 1000 },
+				typeOptions: { minValue: TIMEOUT_MS.min, maxValue: TIMEOUT_MS.max },
 				default: DEFAULT_TIMEOUT_MS,
 				description:
-					'How long to wait for Ocoya’s reply. A create request that times out is not retried, because the campaign may already exist.',
+					'How long to wait for Ocoya’s reply, from 1,000 to 600,000 ms. A create request that times out is not retried, because the campaign may already exist.',
 			},
 		],
 	},
@@ -293,10 +296,11 @@ function buildCampaignBody(context: IExecuteFunctions, itemIndex: number): IData
 		if (value !== undefined) body[ref.name] = value;
 	}
 
-	const duration = readInteger(context, FIELDS.duration, itemIndex, DURATION);
-	if (duration !== DURATION.fallback) body.duration = duration;
-	const count = readInteger(context, FIELDS.count, itemIndex, COUNT);
-	if (count !== COUNT.fallback) body.count = count;
+	// Empty (an expression that resolves to nothing) or Ocoya's own default: not sent.
+	const duration = readOptionalInteger(context, FIELDS.duration, itemIndex, DURATION);
+	if (duration !== undefined && duration !== DURATION.fallback) body.duration = duration;
+	const count = readOptionalInteger(context, FIELDS.count, itemIndex, COUNT);
+	if (count !== undefined && count !== COUNT.fallback) body.count = count;
 
 	for (const ref of [FIELDS.brandId, FIELDS.hashtagLibraryId]) {
 		const [id, ...extra] = readList(context, ref, itemIndex);
@@ -340,11 +344,7 @@ export async function execute(
 		throw invalid(this, { name: 'workspaceId', displayName: 'Workspace' }, workspaceId, 'must not be empty', itemIndex);
 	}
 	const body = buildCampaignBody(this, itemIndex);
-	const timeoutMs = readOption(this, FIELDS.timeout, itemIndex, {
-		min: 1000,
-		max: Number.MAX_SAFE_INTEGER,
-		fallback: DEFAULT_TIMEOUT_MS,
-	});
+	const timeoutMs = readOption(this, FIELDS.timeout, itemIndex, TIMEOUT_MS);
 	const maxWaitSeconds = readOption(this, FIELDS.rateLimitMaxWait, itemIndex, {
 		min: 0,
 		max: Number.MAX_SAFE_INTEGER,

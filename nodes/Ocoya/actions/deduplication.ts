@@ -9,8 +9,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { requestOutcome } from '../../transport';
-import { invalid } from '../../validation';
+import { requestOutcome } from '../transport';
+import { invalid } from '../validation';
 
 /**
  * Deduplication Key for Campaign › Create: at most one campaign per key for this node, kept in
