@@ -341,7 +341,10 @@ export function readReturnLimit(context: IExecuteFunctions, itemIndex: number): 
 /* ------------------------------------------------------------------------------------ */
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Node's timers misread anything past 2^31 ms as 1 ms; ten minutes is far more than any reply takes. */
+export const TIMEOUT_MS = { min: 1000, max: 600_000, fallback: DEFAULT_TIMEOUT_MS };
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_S = 300;
+export const MAX_RATE_LIMIT_WAIT_S = { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: DEFAULT_MAX_RATE_LIMIT_WAIT_S };
 
 /**
  * Rate Limit: Max Wait and Timeout, for an operation's Options collection. `timeoutDescription`
@@ -362,21 +365,21 @@ export function requestOptionFields(timeoutDescription?: string): INodePropertie
 			displayName: FIELD_REFS.timeout.displayName,
 			name: FIELD_REFS.timeout.name,
 			type: 'number',
-			typeOptions: { minValue: 1000 },
+			typeOptions: { minValue: TIMEOUT_MS.min, maxValue: TIMEOUT_MS.max },
 			default: DEFAULT_TIMEOUT_MS,
-			description: timeoutDescription ?? 'How long to wait for Ocoya’s reply to each request',
+			description: timeoutDescription ?? 'How long to wait for Ocoya’s reply to each request, from 1,000 to 600,000 ms',
 		},
 	];
 }
 
 /** Timeout note for an operation that creates something in Ocoya. */
 export function createTimeoutDescription(what: string): string {
-	return `How long to wait for Ocoya’s reply. A create request that times out is not retried, because the ${what} may already exist.`;
+	return `How long to wait for Ocoya’s reply, from 1,000 to 600,000 ms. A create request that times out is not retried, because the ${what} may already exist.`;
 }
 
 /** Timeout note for reads, Reschedule and Delete, which the transport retries. */
 export const RETRIED_TIMEOUT_DESCRIPTION =
-	'How long to wait for Ocoya’s reply to each request. A request that times out is tried again at most twice (1 s, then 2 s later), because repeating it is safe.';
+	'How long to wait for Ocoya’s reply to each request, from 1,000 to 600,000 ms. A request that times out is tried again at most twice (1 s, then 2 s later), because repeating it is safe.';
 
 export interface RequestOptions {
 	timeoutMs: number;
@@ -386,16 +389,8 @@ export interface RequestOptions {
 /** The Timeout and Rate Limit: Max Wait options of an item (inside the `options` collection). */
 export function readRequestOptions(context: IExecuteFunctions, itemIndex: number): RequestOptions {
 	const option = (field: FieldRef): FieldRef => ({ ...field, name: `options.${field.name}` });
-	const timeoutMs = readInteger(context, option(FIELD_REFS.timeout), itemIndex, {
-		min: 1000,
-		max: Number.MAX_SAFE_INTEGER,
-		fallback: DEFAULT_TIMEOUT_MS,
-	});
-	const maxWaitSeconds = readInteger(context, option(FIELD_REFS.rateLimitMaxWait), itemIndex, {
-		min: 0,
-		max: Number.MAX_SAFE_INTEGER,
-		fallback: DEFAULT_MAX_RATE_LIMIT_WAIT_S,
-	});
+	const timeoutMs = readInteger(context, option(FIELD_REFS.timeout), itemIndex, TIMEOUT_MS);
+	const maxWaitSeconds = readInteger(context, option(FIELD_REFS.rateLimitMaxWait), itemIndex, MAX_RATE_LIMIT_WAIT_S);
 	return { timeoutMs, maxRateLimitWaitMs: maxWaitSeconds * 1000 };
 }
 
