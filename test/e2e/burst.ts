@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 
 import { fmt, rateLimitMinimumMs, ratio, table } from '../../dev/bench/common';
 import type { N8nSession } from '../../dev/n8n/app';
-import { startStandIn, type RateLimitOptions, type StandIn } from '../../dev/ocoya-stand-in';
-import { importAndPublish, log, postWebhook, sleep, type CliRunner, type Workflow } from './support';
+import { startStandIn, type RateLimitOptions, type RecordedRequest, type StandIn } from '../../dev/ocoya-stand-in';
+import { importAndPublish, log, postWebhook, sleep, type CliRunner, type WebhookReply, type Workflow } from './support';
 
 export const EVENTS = 200;
 export const LIMIT = 50;
@@ -146,27 +146,12 @@ export async function runBurst(options: {
 	perWorker?: () => number[];
 	timeoutMs?: number;
 }): Promise<BurstResult> {
-	const { target, owner } = options;
+	const { target } = options;
 	target.standIn.reset();
 	const run = randomUUID().slice(0, 8);
 	const markers = Array.from({ length: EVENTS }, (_, i) => `${run}-${i}`);
-	const before = await executionCounts(owner, target.workflow.id);
-
-	const sentAt = Date.now();
-	const replies = await Promise.all(markers.map(async (marker) => await postWebhook(options.n8nUrl, target.webhookPath, { marker })));
-	const answeredAt = Date.now();
-
-	const deadline = Date.now() + (options.timeoutMs ?? 300_000);
-	let counts: ExecutionCounts;
-	for (;;) {
-		await sleep(1000);
-		const now = await executionCounts(owner, target.workflow.id);
-		counts = { succeeded: now.succeeded - before.succeeded, failed: now.failed - before.failed };
-		if (counts.succeeded + counts.failed >= EVENTS) break;
-		if (Date.now() > deadline) {
-			throw new Error(`${options.mode}/${target.resetFormat}: only ${counts.succeeded + counts.failed} of ${EVENTS} executions finished`);
-		}
-	}
+	const label = `${options.mode}/${target.resetFormat}`;
+	const events = await sendEvents({ ...options, workflowId: target.workflow.id, webhookPath: target.webhookPath, markers, label });
 
 	const requests = target.standIn.campaignRequests();
 	const created = target.standIn.createdCampaigns;
@@ -178,36 +163,83 @@ export async function runBurst(options: {
 		if (!markers.includes(marker)) unknown += 1;
 		else perMarker.set(marker, (perMarker.get(marker) ?? 0) + 1);
 	}
-	const lastCreatedAt = Math.max(...requests.filter((r) => r.status === 202).map((r) => r.receivedAt));
-	const firstRequestAt = Math.min(...requests.map((r) => r.receivedAt));
-	const timeMs = lastCreatedAt - firstRequestAt;
-	const seconds = (at: number): string => ((at - sentAt) / 1000).toFixed(1);
-	const perSecond = new Map<number, string>();
-	for (const r of requests) {
-		const second = Math.floor((r.receivedAt - sentAt) / 1000);
-		perSecond.set(second, `${perSecond.get(second) ?? ''}${r.status === 202 ? '.' : r.status === 429 ? '!' : '?'}`);
-	}
-	log(
-		`${options.mode}/${target.resetFormat}: webhooks answered after ${seconds(answeredAt)} s, first Ocoya request at ${seconds(firstRequestAt)} s; ` +
-			`requests per second since the first event (. = 202, ! = 429):\n${[...perSecond].map(([s, marks]) => `${String(s).padStart(3)} ${marks}`).join('\n')}`,
-	);
+	const { timeMs, firstRequestAt } = logTimeline(label, requests, events);
 	return {
 		mode: options.mode,
 		resetFormat: target.resetFormat,
-		accepted: replies.filter((r) => r.status === 200).length,
+		accepted: events.replies.filter((r) => r.status === 200).length,
 		createdOnce: markers.filter((m) => perMarker.get(m) === 1).length,
 		duplicated: markers.filter((m) => (perMarker.get(m) ?? 0) > 1).length,
 		missing: markers.filter((m) => !perMarker.has(m)).length,
 		unknown,
 		invalidRequests: requests.filter((r) => (r.validationErrors ?? []).length > 0).length,
-		succeeded: counts.succeeded,
-		failed: counts.failed,
+		succeeded: events.counts.succeeded,
+		failed: events.counts.failed,
 		tooMany: requests.filter((r) => r.status === 429).length,
 		timeMs,
-		dispatchMs: firstRequestAt - sentAt,
+		dispatchMs: firstRequestAt - events.sentAt,
 		ratio: timeMs / MINIMUM_MS,
 		perWorker: options.perWorker?.(),
 	};
+}
+
+interface SentEvents {
+	replies: WebhookReply[];
+	/** Epoch ms when the events were sent and when the last webhook call was answered. */
+	sentAt: number;
+	answeredAt: number;
+	/** Executions of the workflow that finished since the events were sent. */
+	counts: ExecutionCounts;
+}
+
+/** POSTs one event `{ marker }` per marker at once, then waits until n8n has finished as many executions of the workflow. */
+async function sendEvents(options: {
+	n8nUrl: string;
+	owner: N8nSession;
+	workflowId: string;
+	webhookPath: string;
+	markers: string[];
+	label: string;
+	timeoutMs?: number;
+}): Promise<SentEvents> {
+	const { owner, workflowId, markers } = options;
+	const before = await executionCounts(owner, workflowId);
+	const sentAt = Date.now();
+	const replies = await Promise.all(markers.map(async (marker) => await postWebhook(options.n8nUrl, options.webhookPath, { marker })));
+	const answeredAt = Date.now();
+
+	const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+	for (;;) {
+		await sleep(1000);
+		const now = await executionCounts(owner, workflowId);
+		const counts = { succeeded: now.succeeded - before.succeeded, failed: now.failed - before.failed };
+		if (counts.succeeded + counts.failed >= markers.length) return { replies, sentAt, answeredAt, counts };
+		if (Date.now() > deadline) {
+			throw new Error(`${options.label}: only ${counts.succeeded + counts.failed} of ${markers.length} executions finished`);
+		}
+	}
+}
+
+/**
+ * Logs what the stand-in received second by second since the events were sent (. = 2xx, ! = 429,
+ * ? = anything else) and returns the time the rate limit governs: from the first request the
+ * stand-in saw to its last 2xx reply (see rateLimitMinimumMs).
+ */
+function logTimeline(label: string, requests: RecordedRequest[], events: SentEvents): { timeMs: number; firstRequestAt: number } {
+	const ok = (r: RecordedRequest): boolean => r.status !== null && r.status >= 200 && r.status < 300;
+	const lastOkAt = Math.max(...requests.filter(ok).map((r) => r.receivedAt));
+	const firstRequestAt = Math.min(...requests.map((r) => r.receivedAt));
+	const seconds = (at: number): string => ((at - events.sentAt) / 1000).toFixed(1);
+	const perSecond = new Map<number, string>();
+	for (const r of requests) {
+		const second = Math.floor((r.receivedAt - events.sentAt) / 1000);
+		perSecond.set(second, `${perSecond.get(second) ?? ''}${ok(r) ? '.' : r.status === 429 ? '!' : '?'}`);
+	}
+	log(
+		`${label}: webhooks answered after ${seconds(events.answeredAt)} s, first Ocoya request at ${seconds(firstRequestAt)} s; ` +
+			`requests per second since the first event (. = 2xx, ! = 429):\n${[...perSecond].map(([s, marks]) => `${String(s).padStart(3)} ${marks}`).join('\n')}`,
+	);
+	return { timeMs: lastOkAt - firstRequestAt, firstRequestAt };
 }
 
 /** Finished executions of a workflow, from n8n's REST API (its `count` of matching executions). */
@@ -259,4 +291,281 @@ export function expectWithinBounds(result: BurstResult, max429Share: number): vo
 	expect(result.tooMany).toBeLessThanOrEqual(max429Share * EVENTS);
 	// Epoch-seconds resets are rounded up to the next second, which alone can cost up to a second per window: reported, not bounded.
 	if (result.resetFormat === 'epoch-ms') expect(result.ratio).toBeLessThanOrEqual(MAX_TIME_RATIO);
+}
+
+// ---------------------------------------------------------------- the mixed burst (issue 16)
+// One key, creates and lists mixed: each event runs Campaign › Create, Post › Create, Post › Get
+// Many (one page) and Workspace › Get Many, so all four draw on the one budget the key has.
+
+export const MIXED_EVENTS = 50;
+/** Campaign › Create, Post › Create, Post › Get Many (one page of MIXED_PAGE_SIZE), Workspace › Get Many. */
+export const MIXED_REQUESTS_PER_EVENT = 4;
+/** N, the requests the burst needs: MIXED_EVENTS × 4 = 200. */
+export const MIXED_REQUESTS = MIXED_EVENTS * MIXED_REQUESTS_PER_EVENT;
+/** N ÷ LIMIT × WINDOW_MS = 20 s. */
+export const MIXED_MINIMUM_MS = rateLimitMinimumMs(MIXED_REQUESTS, LIMIT, WINDOW_MS);
+const MIXED_PAGE_SIZE = 5;
+/** Events sent (and not measured) before the burst, so the burst measures pacing on warm n8n processes, not a cold start. */
+const MIXED_WARM_UP_EVENTS = 4;
+const MIXED_CAMPAIGN_PREFIX = 'Mixed burst campaign ';
+const MIXED_POST_PREFIX = 'Mixed burst post ';
+const MIXED_WORKSPACE = 'ws_standin_1';
+
+/** The four requests of one event, as `METHOD path` at the stand-in. */
+export const MIXED_ENDPOINTS = ['POST /campaigns', 'POST /post', 'GET /post', 'GET /workspaces'] as const;
+
+export interface MixedBurstTarget {
+	standIn: StandIn;
+	credential: { id: string; name: string };
+	workflow: Workflow;
+	webhookPath: string;
+}
+
+/** The stand-in limited to LIMIT per WINDOW_MS with the reset in epoch ms (the bounded case), its credential and the mixed workflow. */
+export async function startMixedBurstTarget(): Promise<MixedBurstTarget> {
+	const standIn = await startStandIn({ rateLimit: { limit: LIMIT, windowMs: WINDOW_MS, resetFormat: 'epoch-ms' } });
+	const credential = { id: 'ocoya-mixed-burst', name: 'Ocoya API (mixed burst)' };
+	const webhookPath = 'ocoya-mixed-burst';
+	return { standIn, credential, webhookPath, workflow: mixedBurstWorkflow('OcoyaMixedBurst1', webhookPath, credential) };
+}
+
+function mixedBurstWorkflow(id: string, webhookPath: string, credential: { id: string; name: string }): Workflow {
+	const workspaceId = { __rl: true, mode: 'id', value: MIXED_WORKSPACE };
+	const ocoya = (name: string, x: number, parameters: Record<string, unknown>, settings: Record<string, unknown> = {}): Workflow['nodes'][number] => ({
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-ocoya.ocoya',
+		typeVersion: 1,
+		position: [x, 0],
+		parameters,
+		credentials: { ocoyaApi: credential },
+		...settings,
+	});
+	const names = ['Create Campaign', 'Create Post', 'List Posts', 'List Workspaces'];
+	return {
+		id,
+		name: `Ocoya mixed burst (${webhookPath})`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Event Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+			},
+			ocoya(names[0], 240, {
+				resource: 'campaign',
+				operation: 'create',
+				workspaceId,
+				prompt: `={{ '${MIXED_CAMPAIGN_PREFIX}' + $json.body.marker }}`,
+				goal: 'launch',
+				options: {},
+			}),
+			ocoya(names[1], 480, {
+				resource: 'post',
+				operation: 'create',
+				workspaceId,
+				caption: `={{ '${MIXED_POST_PREFIX}' + $('Event Webhook').item.json.body.marker }}`,
+			}),
+			ocoya(names[2], 720, { resource: 'post', operation: 'getAll', workspaceId, returnAll: false, limit: MIXED_PAGE_SIZE }),
+			// Once per event, not once per post listed before it.
+			ocoya(names[3], 960, { resource: 'workspace', operation: 'getAll', returnAll: true }, { executeOnce: true }),
+		],
+		connections: Object.fromEntries(
+			['Event Webhook', ...names].slice(0, -1).map((from, i) => [from, { main: [[{ node: names[i], type: 'main', index: 0 }]] }]),
+		),
+	};
+}
+
+/** Imports the target's credential and workflow and publishes it (before n8n starts, so its webhook registers). */
+export async function importMixedBurstTarget(cli: CliRunner, target: MixedBurstTarget): Promise<void> {
+	await importAndPublish(cli, [{ ...target.credential, standIn: target.standIn }], [target.workflow]);
+}
+
+export interface MixedBurstResult {
+	mode: string;
+	/** Webhook calls answered 200. */
+	accepted: number;
+	/** Events whose campaign (by prompt) / post (by caption) was created exactly once. */
+	campaignsOnce: number;
+	postsOnce: number;
+	/** Events with a campaign or a post created more than once / never. */
+	duplicated: number;
+	missing: number;
+	/** Creates that carry no event's marker. */
+	unknown: number;
+	/** Requests the stand-in found invalid against the contract (validation errors, 400, 422). */
+	invalidRequests: number;
+	succeeded: number;
+	failed: number;
+	/** Every request the stand-in received, and the 2xx replies per endpoint. */
+	requests: number;
+	okPerEndpoint: Record<string, number>;
+	/** Requests outside the four endpoints, or list requests with another query than expected. */
+	unexpectedRequests: string[];
+	tooMany: number;
+	/** First request at the stand-in to its last 2xx reply. */
+	timeMs: number;
+	dispatchMs: number;
+	/** timeMs ÷ MIXED_MINIMUM_MS. */
+	ratio: number;
+	perWorker?: number[];
+}
+
+const endpointOf = (r: RecordedRequest): string => `${r.method} ${r.path}`;
+const isOk = (r: RecordedRequest): boolean => r.status !== null && r.status >= 200 && r.status < 300;
+
+/** How often each marker appears among the created things' texts (after `prefix`), and how many texts carry none. */
+function countMarkers(texts: string[], prefix: string, markers: Set<string>): { perMarker: Map<string, number>; unknown: number } {
+	const perMarker = new Map<string, number>();
+	let unknown = 0;
+	for (const text of texts) {
+		const marker = text.startsWith(prefix) ? text.slice(prefix.length) : '';
+		if (!markers.has(marker)) unknown += 1;
+		else perMarker.set(marker, (perMarker.get(marker) ?? 0) + 1);
+	}
+	return { perMarker, unknown };
+}
+
+/**
+ * Warms n8n with MIXED_WARM_UP_EVENTS events, lets their window pass and clears the stand-in,
+ * then sends MIXED_EVENTS events at once, waits for an execution of each and counts what the stand-in saw.
+ */
+export async function runMixedBurst(options: {
+	mode: string;
+	n8nUrl: string;
+	owner: N8nSession;
+	target: MixedBurstTarget;
+	perWorker?: () => number[];
+	timeoutMs?: number;
+}): Promise<MixedBurstResult> {
+	const { target } = options;
+	const send = async (markers: string[], label: string): Promise<SentEvents> =>
+		await sendEvents({ ...options, workflowId: target.workflow.id, webhookPath: target.webhookPath, markers, label });
+	const run = randomUUID().slice(0, 8);
+
+	await send(Array.from({ length: MIXED_WARM_UP_EVENTS }, (_, i) => `${run}-warm-up-${i}`), `${options.mode}/warm-up`);
+	// The node's gate has learnt this window's budget from the warm-up's replies: let it run out before clearing the stand-in's.
+	await sleep(WINDOW_MS + 1000);
+	target.standIn.reset();
+	const perWorkerBefore = options.perWorker?.();
+
+	const markers = Array.from({ length: MIXED_EVENTS }, (_, i) => `${run}-${i}`);
+	const events = await send(markers, `${options.mode}/mixed`);
+
+	const requests = target.standIn.requests;
+	const markerSet = new Set(markers);
+	const campaigns = countMarkers(target.standIn.createdCampaigns.map((c) => String(c.body.prompt)), MIXED_CAMPAIGN_PREFIX, markerSet);
+	const posts = countMarkers(
+		requests.filter((r) => endpointOf(r) === 'POST /post' && isOk(r)).map((r) => String((r.body as { caption?: unknown } | undefined)?.caption)),
+		MIXED_POST_PREFIX,
+		markerSet,
+	);
+	const okPerEndpoint = Object.fromEntries(MIXED_ENDPOINTS.map((e) => [e, requests.filter((r) => endpointOf(r) === e && isOk(r)).length]));
+	const expectedQuery: Record<string, Record<string, string>> = {
+		'POST /campaigns': { workspaceId: MIXED_WORKSPACE },
+		'POST /post': { workspaceId: MIXED_WORKSPACE },
+		'GET /post': { workspaceId: MIXED_WORKSPACE, page: '0', perPage: String(MIXED_PAGE_SIZE) },
+		'GET /workspaces': {},
+	};
+	const unexpectedRequests = requests
+		.filter((r) => {
+			const query = expectedQuery[endpointOf(r)];
+			return query === undefined || JSON.stringify(r.query) !== JSON.stringify(query);
+		})
+		.map((r) => `${r.method} ${r.url}`);
+	const { timeMs, firstRequestAt } = logTimeline(`${options.mode}/mixed`, requests, events);
+	const once = (perMarker: Map<string, number>): number => markers.filter((m) => perMarker.get(m) === 1).length;
+	const workers = options.perWorker?.();
+	return {
+		mode: options.mode,
+		accepted: events.replies.filter((r) => r.status === 200).length,
+		campaignsOnce: once(campaigns.perMarker),
+		postsOnce: once(posts.perMarker),
+		duplicated: markers.filter((m) => (campaigns.perMarker.get(m) ?? 0) > 1 || (posts.perMarker.get(m) ?? 0) > 1).length,
+		missing: markers.filter((m) => !campaigns.perMarker.has(m) || !posts.perMarker.has(m)).length,
+		unknown: campaigns.unknown + posts.unknown,
+		invalidRequests: requests.filter((r) => (r.validationErrors ?? []).length > 0 || r.status === 400 || r.status === 422).length,
+		succeeded: events.counts.succeeded,
+		failed: events.counts.failed,
+		requests: requests.length,
+		okPerEndpoint,
+		unexpectedRequests,
+		tooMany: requests.filter((r) => r.status === 429).length,
+		timeMs,
+		dispatchMs: firstRequestAt - events.sentAt,
+		ratio: timeMs / MIXED_MINIMUM_MS,
+		perWorker: workers && perWorkerBefore ? workers.map((n, i) => n - perWorkerBefore[i]) : undefined,
+	};
+}
+
+/** The runs as a Markdown table, with the bounds that apply to each row. */
+export function mixedBurstTable(results: MixedBurstResult[]): string {
+	const rows = results.map((r) => {
+		const max429 = r.mode.startsWith('queue') ? MAX_429_SHARE_QUEUE : MAX_429_SHARE_REGULAR;
+		return [
+			r.mode,
+			`${r.campaignsOnce} / ${r.postsOnce} of ${MIXED_EVENTS}`,
+			fmt(r.duplicated),
+			fmt(r.failed),
+			MIXED_ENDPOINTS.map((e) => fmt(r.okPerEndpoint[e] ?? 0)).join(' + '),
+			`${fmt(r.tooMany)} (${fmt((100 * r.tooMany) / MIXED_REQUESTS, 1)} %, ≤ ${fmt(max429 * MIXED_REQUESTS)})`,
+			fmt(r.dispatchMs / 1000, 1),
+			fmt(r.timeMs / 1000, 1),
+			`${ratio(r.ratio)} (≤ ${MAX_TIME_RATIO}×)`,
+			r.perWorker ? r.perWorker.join(' + ') : '–',
+		];
+	});
+	return table(
+		[
+			'n8n',
+			'campaigns / posts created once',
+			'duplicated',
+			'failed executions',
+			`2xx: ${MIXED_ENDPOINTS.join(' + ')}`,
+			`429s (of N = ${MIXED_REQUESTS})`,
+			'first request after (s)',
+			'time (s)',
+			`÷ minimum (${MIXED_MINIMUM_MS / 1000} s)`,
+			'executions per worker',
+		],
+		rows,
+	);
+}
+
+/** The issue's bounds: every event's campaign and post created once, every list answered, no failed execution, 429s ≤ max429Share × N, time ≤ 1.15× the minimum. */
+export function expectMixedWithinBounds(result: MixedBurstResult, max429Share: number): void {
+	expect({
+		accepted: result.accepted,
+		campaignsOnce: result.campaignsOnce,
+		postsOnce: result.postsOnce,
+		duplicated: result.duplicated,
+		missing: result.missing,
+		unknown: result.unknown,
+		invalidRequests: result.invalidRequests,
+		succeeded: result.succeeded,
+		failed: result.failed,
+		okPerEndpoint: result.okPerEndpoint,
+		unexpectedRequests: result.unexpectedRequests,
+	}).toEqual({
+		accepted: MIXED_EVENTS,
+		campaignsOnce: MIXED_EVENTS,
+		postsOnce: MIXED_EVENTS,
+		duplicated: 0,
+		missing: 0,
+		unknown: 0,
+		invalidRequests: 0,
+		succeeded: MIXED_EVENTS,
+		failed: 0,
+		okPerEndpoint: Object.fromEntries(MIXED_ENDPOINTS.map((e) => [e, MIXED_EVENTS])),
+		unexpectedRequests: [],
+	});
+	// Every request beyond the N needed is a 429 answered and sent again.
+	expect(result.requests).toBe(MIXED_REQUESTS + result.tooMany);
+	expect(result.tooMany).toBeLessThanOrEqual(max429Share * MIXED_REQUESTS);
+	expect(result.ratio).toBeLessThanOrEqual(MAX_TIME_RATIO);
 }
