@@ -1,8 +1,9 @@
 /**
- * What an AI Agent's model is told about the Ocoya Tool: the tool description names every value
- * the node's own fields accept, n8n's own code picks it as the tool variant's description, and
- * the agent example's $fromAI descriptions (the only schema the model gets) list the values too.
- * The e2e suite (test/e2e/agent.test.ts) captures the same texts from a real agent's requests.
+ * What an AI Agent's model is told about the Ocoya Tool: each operation has its own tool
+ * description naming every value that operation's fields accept, n8n's own code picks the one of
+ * the operation the tool runs, and the agent example's $fromAI descriptions (the only schema the
+ * model gets) list the values too. The e2e suite (test/e2e/agent.test.ts) captures the same texts
+ * from a real agent's requests.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,16 +19,46 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { TOOL_DESCRIPTION, TOOL_FIELD_HINTS } from '../nodes/Ocoya/actions/campaign/toolDescription';
+import {
+	ACTS_ON_REAL_ACCOUNTS,
+	READ_ONLY,
+	TOOL_DESCRIPTION,
+	TOOL_FIELD_HINTS,
+} from '../nodes/Ocoya/actions/toolDescription';
 import { Ocoya } from '../nodes/Ocoya/Ocoya.node';
 
 const description = new Ocoya().description;
 
-function property(name: string): INodeProperties {
-	const found = description.properties.find((p) => p.name === name);
-	if (!found) throw new Error(`no property ${name}`);
+/** Whether a property is one of the given operation's own (its display options name both). */
+function isShownFor(p: INodeProperties, resource: string, operation: string): boolean {
+	const show = p.displayOptions?.show ?? {};
+	return (show.resource ?? []).includes(resource) && (show.operation ?? []).includes(operation);
+}
+
+/** A field of an operation (by default Campaign › Create's). */
+function property(name: string, resource = 'campaign', operation = 'create'): INodeProperties {
+	const found = description.properties.find((p) => p.name === name && isShownFor(p, resource, operation));
+	if (!found) throw new Error(`no property ${name} for ${resource} › ${operation}`);
 	return found;
 }
+
+/** Every resource › operation pair the node offers, read from its Operation dropdowns. */
+const OPERATIONS: Array<[string, string, string]> = description.properties
+	.filter((p) => p.name === 'operation')
+	.flatMap((selector) =>
+		(selector.options ?? []).map((option): [string, string, string] => [
+			String(selector.displayOptions?.show?.resource?.[0]),
+			String((option as { value: unknown }).value),
+			String((option as { action?: unknown }).action),
+		]),
+	);
+
+function toolDescriptionOf(resource: string, operation: string): string {
+	return String(property('toolDescription', resource, operation).default);
+}
+
+/** Operations that change what Ocoya publishes; every other one only reads. */
+const CHANGES_ACCOUNTS = new Set(['create', 'createWithAi', 'update', 'delete']);
 
 /** The values a field accepts, read from the field itself (its options, without "let Ocoya decide"). */
 function allowedValues(name: string): string[] {
@@ -94,9 +125,13 @@ describe('the tool description', () => {
 		expect(TOOL_DESCRIPTION.split('\n').length).toBeLessThanOrEqual(12);
 	});
 
-	test('is a plain string default of a property shown only in the tool variant', () => {
+	test('is a plain string default of a property shown only in the tool variant, for Campaign › Create', () => {
 		const toolDescription = property('toolDescription');
-		expect(toolDescription).toMatchObject({ type: 'string', default: TOOL_DESCRIPTION, displayOptions: { show: { '@tool': [true] } } });
+		expect(toolDescription).toMatchObject({
+			type: 'string',
+			default: TOOL_DESCRIPTION,
+			displayOptions: { show: { '@tool': [true], resource: ['campaign'], operation: ['create'] } },
+		});
 		expect(String(toolDescription.default).startsWith('=')).toBe(false);
 	});
 
@@ -117,6 +152,86 @@ describe('the tool description', () => {
 		const regular: INodeType = { description };
 		const node = nodeOf(regular, { resource: 'campaign', operation: 'create' });
 		expect(node.parameters).not.toHaveProperty('toolDescription');
+	});
+});
+
+describe('every operation as an AI Agent tool', () => {
+	test('the node offers the operations of issue 16 (Post is wired by its own resource)', () => {
+		const pairs = OPERATIONS.map(([resource, operation]) => `${resource}.${operation}`);
+		expect(pairs).toEqual(
+			expect.arrayContaining([
+				'account.get',
+				'brandKit.getAll',
+				'campaign.create',
+				'hashtagLibrary.getAll',
+				'socialProfile.getAll',
+				'socialProfile.getConnectionUrl',
+				'studioTemplate.getAll',
+				'workspace.getAll',
+			]),
+		);
+		expect(new Set(pairs).size).toBe(pairs.length);
+	});
+
+	test.each(OPERATIONS)('%s › %s has exactly one Tool Description, a plain string shown only in the tool variant', (resource, operation) => {
+		const own = description.properties.filter((p) => p.name === 'toolDescription' && isShownFor(p, resource, operation));
+		expect(own).toHaveLength(1);
+		expect(own[0]).toMatchObject({ type: 'string', displayOptions: { show: { '@tool': [true], resource: [resource], operation: [operation] } } });
+		const text = String(own[0].default);
+		expect(text.startsWith('=')).toBe(false);
+		expect(text.length).toBeGreaterThan(60);
+		expect(text.length).toBeLessThanOrEqual(1300);
+	});
+
+	test.each(OPERATIONS)('%s › %s: its tool description names every value of each of its choice fields', (resource, operation) => {
+		const text = toolDescriptionOf(resource, operation);
+		const choiceFields = description.properties.filter(
+			(p) =>
+				isShownFor(p, resource, operation) &&
+				(p.type === 'options' || p.type === 'multiOptions') &&
+				Array.isArray(p.options) &&
+				p.options.length > 0,
+		);
+		for (const field of choiceFields) {
+			const line = text.split('\n').find((l) => l.startsWith(`- ${field.name}: `));
+			expect({ field: field.name, line }).toEqual({ field: field.name, line: expect.any(String) });
+			for (const option of field.options ?? []) {
+				const value = String((option as { value: unknown }).value);
+				if (value !== '') expect({ field: field.name, line }).toEqual({ field: field.name, line: expect.stringContaining(value) });
+			}
+		}
+		// Fields with a range say it too.
+		for (const field of description.properties.filter((p) => isShownFor(p, resource, operation) && p.type === 'number')) {
+			const { minValue, maxValue } = field.typeOptions ?? {};
+			if (minValue !== undefined && maxValue !== undefined) expect(text).toContain(`from ${minValue} to ${maxValue}`);
+		}
+	});
+
+	test.each(OPERATIONS)('%s › %s says whether it acts on real social accounts or only reads', (resource, operation) => {
+		const text = toolDescriptionOf(resource, operation);
+		if (CHANGES_ACCOUNTS.has(operation)) {
+			expect(text).toContain(ACTS_ON_REAL_ACCOUNTS);
+			expect(text).not.toContain(READ_ONLY);
+		} else {
+			expect(text).toContain(READ_ONLY);
+			expect(text).not.toContain(ACTS_ON_REAL_ACCOUNTS);
+		}
+	});
+
+	test.each(OPERATIONS)("%s › %s: n8n's getToolDescriptionForNode gives the model this operation's own text", (resource, operation) => {
+		const tool = toolVariant();
+		const node = nodeOf(tool, { resource, operation });
+		expect(node.parameters.toolDescription).toBe(toolDescriptionOf(resource, operation));
+		expect(NodeHelpers.getToolDescriptionForNode(node, tool)).toBe(toolDescriptionOf(resource, operation));
+	});
+
+	test('the texts differ from one operation to the next', () => {
+		const texts = OPERATIONS.map(([resource, operation]) => toolDescriptionOf(resource, operation));
+		expect(new Set(texts).size).toBe(texts.length);
+	});
+
+	test.each(OPERATIONS)('%s › %s: its action reads as a sentence, so "<action> in Ocoya" does too (%s)', (_resource, _operation, action) => {
+		expect(action).toMatch(/^(Create|Get|Delete|Reschedule|Update) (a|an|the|many) [a-z][A-Za-z ]*[A-Za-z]$/);
 	});
 });
 

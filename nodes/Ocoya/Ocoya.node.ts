@@ -6,9 +6,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as account from './actions/account/Account.resource';
+import * as brandKit from './actions/brandKit/BrandKit.resource';
 import * as campaign from './actions/campaign/Campaign.resource';
-import { toolDescriptionProperty } from './actions/campaign/toolDescription';
-import { router } from './actions/router';
+import * as hashtagLibrary from './actions/hashtagLibrary/HashtagLibrary.resource';
+import { operations, router } from './actions/router';
+import * as socialProfile from './actions/socialProfile/SocialProfile.resource';
+import * as studioTemplate from './actions/studioTemplate/StudioTemplate.resource';
+import { toolDescriptionProperties } from './actions/toolDescription';
+import * as workspace from './actions/workspace/Workspace.resource';
 import { isToolVariant, withAdviceInMessage } from './actions/toolVariant';
 import * as listSearch from './methods/listSearch';
 import * as loadOptions from './methods/loadOptions';
@@ -21,24 +27,40 @@ export class Ocoya implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Create AI-generated social media campaigns with Ocoya',
+		description:
+			'Create AI campaigns and posts, and list the workspaces, social profiles and brand context of Ocoya, the social media scheduler',
 		defaults: { name: 'Ocoya' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'ocoyaApi', required: true }],
 		properties: [
-			// Shown only in the Ocoya Tool: what an AI Agent's model is told (see toolDescription.ts).
-			toolDescriptionProperty,
+			// Shown only in the Ocoya Tool, one per operation: what an AI Agent's model is told (see toolDescription.ts).
+			...toolDescriptionProperties(operations),
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Campaign', value: 'campaign' }],
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Brand Kit', value: 'brandKit' },
+					{ name: 'Campaign', value: 'campaign' },
+					{ name: 'Hashtag Library', value: 'hashtagLibrary' },
+					{ name: 'Social Profile', value: 'socialProfile' },
+					{ name: 'Studio Template', value: 'studioTemplate' },
+					{ name: 'Workspace', value: 'workspace' },
+				],
+				// Workflows saved before there were other resources store no resource: they stay Campaign › Create.
 				default: 'campaign',
 			},
+			...account.description,
+			...brandKit.description,
 			...campaign.description,
+			...hashtagLibrary.description,
+			...socialProfile.description,
+			...studioTemplate.description,
+			...workspace.description,
 		],
 	};
 

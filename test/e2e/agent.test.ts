@@ -33,7 +33,7 @@ import {
 	type TurnContext,
 } from '../../dev/model-stand-in';
 import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
-import { TOOL_DESCRIPTION, TOOL_FIELD_HINTS } from '../../nodes/Ocoya/actions/campaign/toolDescription';
+import { TOOL_DESCRIPTION, TOOL_FIELD_HINTS } from '../../nodes/Ocoya/actions/toolDescription';
 import { Ocoya } from '../../nodes/Ocoya/Ocoya.node';
 import {
 	BAD_CREDENTIAL_ID,
@@ -278,11 +278,16 @@ describe('the Ocoya Tool as n8n lists it for the editor', () => {
 		const types = await owner.request<Listed[]>('GET', '/types/nodes.json');
 		const tool = types.find((t) => t.name === 'n8n-nodes-ocoya.ocoyaTool');
 		const regular = types.find((t) => t.name === 'n8n-nodes-ocoya.ocoya');
-		expect(tool?.properties.filter((p) => p.name === 'toolDescription')).toEqual([
-			expect.objectContaining({ default: TOOL_DESCRIPTION, displayOptions: { show: { '@tool': [true] } } }),
+		const campaignCreate = { '@tool': [true], resource: ['campaign'], operation: ['create'] };
+		const toolDescriptions = tool?.properties.filter((p) => p.name === 'toolDescription') ?? [];
+		// One per operation; Campaign › Create's is the one the agent example uses.
+		expect(toolDescriptions.filter((p) => JSON.stringify(p.displayOptions) === JSON.stringify({ show: campaignCreate }))).toEqual([
+			expect.objectContaining({ default: TOOL_DESCRIPTION }),
 		]);
 		expect(tool?.properties.map((p) => p.name)).not.toContain('descriptionType');
-		expect(regular?.properties.find((p) => p.name === 'toolDescription')?.displayOptions).toEqual({ show: { '@tool': [true] } });
+		for (const p of regular?.properties.filter((q) => q.name === 'toolDescription') ?? []) {
+			expect(p.displayOptions).toEqual({ show: expect.objectContaining({ '@tool': [true] }) });
+		}
 	});
 });
 

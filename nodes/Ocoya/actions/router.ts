@@ -2,16 +2,25 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { OcoyaClient } from '../transport';
+import * as account from './account/Account.resource';
+import * as brandKit from './brandKit/BrandKit.resource';
 import * as campaign from './campaign/Campaign.resource';
+import * as hashtagLibrary from './hashtagLibrary/HashtagLibrary.resource';
+import type { OperationModule } from './operation';
+import * as socialProfile from './socialProfile/SocialProfile.resource';
+import * as studioTemplate from './studioTemplate/StudioTemplate.resource';
+import { TOOL_DESCRIPTION as CAMPAIGN_CREATE_TOOL_DESCRIPTION } from './toolDescription';
+import * as workspace from './workspace/Workspace.resource';
 
-type OperationExecute = (
-	this: IExecuteFunctions,
-	client: OcoyaClient,
-	itemIndex: number,
-) => Promise<INodeExecutionData[]>;
-
-const operations: Record<string, Record<string, OperationExecute>> = {
-	campaign: { create: campaign.create.execute },
+/** Every resource › operation the node runs: the router dispatches on it, the node builds its tool descriptions from it. */
+export const operations: Record<string, Record<string, Omit<OperationModule, 'description'>>> = {
+	account: { get: account.get },
+	brandKit: { getAll: brandKit.getAll },
+	campaign: { create: { execute: campaign.create.execute, toolDescription: CAMPAIGN_CREATE_TOOL_DESCRIPTION } },
+	hashtagLibrary: { getAll: hashtagLibrary.getAll },
+	socialProfile: { getAll: socialProfile.getAll, getConnectionUrl: socialProfile.getConnectionUrl },
+	studioTemplate: { getAll: studioTemplate.getAll },
+	workspace: { getAll: workspace.getAll },
 };
 
 /**
@@ -27,7 +36,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			const resource = this.getNodeParameter('resource', itemIndex) as string;
 			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			const execute = operations[resource]?.[operation];
+			const execute = operations[resource]?.[operation]?.execute;
 			if (execute === undefined) {
 				throw new NodeOperationError(
 					this.getNode(),
