@@ -7,7 +7,7 @@
  * - option tables: `OCOYA_DEFAULT`, `TONES`, `POST_LENGTHS`, `POST_STATUSES`;
  * - field factories: `workspaceIdField`, `socialProfileIdsField`, `brandIdField`,
  *   `hashtagLibraryIdField`, `referenceFields` (referenceUrls + referenceDesignIds), `toneField`,
- *   `postLengthField`, `scheduledAtField`, `returnAllField`, `limitField`;
+ *   `postLengthField`, `scheduledAtField`, `postIdField`, `returnAllField`, `limitField`;
  * - the Options collection entries every request takes: `requestOptionFields` (Rate Limit: Max
  *   Wait, Timeout), read back with `readRequestOptions`;
  * - readers that belong to these fields: `readWorkspaceId`, `readReturnLimit`, `readRequestOptions`;
@@ -114,6 +114,7 @@ export const FIELD_REFS = {
 	referenceDesignIds: ref('referenceDesignIds', 'Reference Studio Designs'),
 	tone: ref('tone', 'Tone'),
 	scheduledAt: ref('scheduledAt', 'Scheduled At'),
+	postId: ref('postId', 'Post'),
 	returnAll: ref('returnAll', 'Return All'),
 	limit: ref('limit', 'Limit'),
 	timeout: ref('timeout', 'Timeout (Ms)'),
@@ -282,6 +283,59 @@ export function scheduledAtField(overrides?: FieldOverrides): INodeProperties {
 			default: '',
 			description:
 				'When the post is published. A date without an offset is read in the workflow’s timezone; an ISO date with an offset (e.g. 2026-01-01T09:00:00+02:00) or an expression like {{ $now.plus(1, "day") }} works too. Sent to Ocoya in UTC, to the second. Must be in the future.',
+		},
+		overrides,
+	);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Posts                                                                                 */
+/* ------------------------------------------------------------------------------------ */
+
+/**
+ * Reschedule and Delete send no workspace (Ocoya finds a post by its ID); their Workspace field
+ * only feeds the From List mode of Post.
+ */
+export const POST_LIST_WORKSPACE_DESCRIPTION =
+	'The workspace whose latest posts the Post list shows. Not sent: Ocoya finds a post by its ID, so it may stay empty when the post is given by ID.';
+
+/**
+ * A post group: picked from the workspace's latest posts (listed with the workspace chosen above)
+ * or given by ID: the `id` from Post › Get Many or the `postGroupId` from Post › Create. Read
+ * with `readPathId`, which refuses anything but letters, digits, `_` and `-`.
+ */
+export function postIdField(overrides?: FieldOverrides): INodeProperties {
+	return withOverrides(
+		{
+			displayName: FIELD_REFS.postId.displayName,
+			name: FIELD_REFS.postId.name,
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			required: true,
+			description: 'The post group: its ID is the ID from Post › Get Many or the postGroupId from Post › Create',
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					typeOptions: { searchListMethod: 'searchPosts', searchable: true },
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'clg07n1us0002998kbzmp7zc7',
+					validation: [
+						{
+							type: 'regex',
+							properties: {
+								regex: '^[A-Za-z0-9_-]+$',
+								errorMessage: 'An Ocoya post ID has only letters, digits, "_" and "-"',
+							},
+						},
+					],
+				},
+			],
 		},
 		overrides,
 	);

@@ -2,6 +2,8 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { fetchEntities } from './entities';
 
+export { searchPosts } from './postSearch';
+
 export async function searchWorkspaces(
 	this: ILoadOptionsFunctions,
 	filter?: string,

@@ -29,10 +29,15 @@ export interface PostPagesOptions {
 	limit?: number;
 	/** Read at most this many pages (the trigger's window); undefined means no bound. */
 	maxPages?: number;
+	/**
+	 * Keeps only the post groups it accepts, and `limit` counts those: a filter Ocoya may not apply
+	 * on its side (how `statuses` goes on the wire is undocumented) is applied here too.
+	 */
+	accept?: (post: IDataObject) => boolean;
 }
 
 export interface PostPages {
-	/** Distinct post groups (by `id`) in the order first seen. */
+	/** Distinct post groups (by `id`) in the order first seen, those `accept` refused left out. */
 	posts: IDataObject[];
 	/** True when a page shorter than asked for was read: the listing was read to its end. */
 	complete: boolean;
@@ -54,6 +59,8 @@ export async function readPostPages(
 	options: PostPagesOptions = {},
 ): Promise<PostPages> {
 	const seen = new Map<string, IDataObject>();
+	// Every id read, kept or not: a full page that brings none new means the server is not paging.
+	const ids = new Set<string>();
 	let pages = 0;
 	let lastPageFull = false;
 	for (let page = 0; ; page++) {
@@ -69,16 +76,21 @@ export async function readPostPages(
 		pages++;
 		const list = listIn(reply);
 		if (list === undefined) throw client.unreadableListError(request.path, request.itemIndex);
+		let newIds = 0;
 		for (const entry of list) {
 			if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;
 			const post = entry as IDataObject;
 			const id = typeof post.id === 'string' || typeof post.id === 'number' ? String(post.id) : undefined;
-			if (id === undefined || seen.has(id)) continue;
+			if (id === undefined || ids.has(id)) continue;
+			ids.add(id);
+			newIds++;
+			if (options.accept !== undefined && !options.accept(post)) continue;
 			if (options.limit !== undefined && seen.size >= options.limit) break;
 			seen.set(id, post);
 		}
 		lastPageFull = list.length >= perPage;
-		if (!lastPageFull) return result(true);
+		// A server that ignores `page` would otherwise be read forever with Return All.
+		if (!lastPageFull || newIds === 0) return result(true);
 	}
 
 	function result(complete: boolean): PostPages {
