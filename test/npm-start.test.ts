@@ -1,8 +1,8 @@
 /**
- * The pieces of `npm start` (dev/start.ts) that decide what reaches n8n and what reaches the
+ * The pieces of `npm start` (dev/local-n8n/session.ts) that decide what reaches n8n and what reaches the
  * terminal: the caller's n8n settings passed through, and n8n's stack traces kept to the log.
  */
-import { N8nTerminalFilter, n8nSettingsFromEnv } from '../dev/start';
+import { N8nTerminalFilter, n8nSettingsFromEnv } from '../dev/local-n8n/session';
 
 describe('n8nSettingsFromEnv', () => {
 	test("passes n8n's documented settings through and keeps the ones npm start owns", () => {

@@ -1,12 +1,12 @@
 /**
  * Command line for the project's n8n app (see app.ts):
  *   tsx dev/n8n/cli.ts install          install n8n-app/ if missing or its lockfile changed
- *   tsx dev/n8n/cli.ts start [--port=N] same as dev/start.ts: stand-in, examples, n8n on 127.0.0.1
- *   tsx dev/n8n/cli.ts cli <n8n args>   run an n8n CLI command against the same user folder
+ *   tsx dev/n8n/cli.ts cli <n8n args>   run an n8n CLI command against `npm start`'s user folder
  * The user folder (database, encryption key, workflows) persists in n8n-app/.data/user.
+ * (`npm start` itself is dev/start.ts.) An entry point: nothing imports it.
  */
+import { USER_FOLDER, n8nSettingsFromEnv } from '../local-n8n/session';
 import { ensureN8nInstalled, installPackageIntoUserFolder, n8nCli } from './app';
-import { USER_FOLDER, n8nSettingsFromEnv, start } from '../start';
 
 async function main(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
@@ -14,10 +14,6 @@ async function main(argv: string[]): Promise<number> {
 		const { installed, durationMs } = await ensureN8nInstalled();
 		console.log(installed ? `n8n-app installed in ${durationMs} ms` : `n8n-app already installed (${durationMs} ms)`);
 		return 0;
-	}
-	if (command === 'start') {
-		// The full `npm start` (stand-in, credentials, examples, owner, banner) lives in start.ts.
-		return await start(rest);
 	}
 	if (command === 'cli') {
 		await ensureN8nInstalled();
@@ -28,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
 		process.stderr.write(result.stderr);
 		return result.code ?? 1;
 	}
-	console.error('usage: tsx dev/n8n/cli.ts install | start [--port=N] | cli <n8n args>');
+	console.error('usage: tsx dev/n8n/cli.ts install | cli <n8n args>');
 	return 2;
 }
 

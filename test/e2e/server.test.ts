@@ -5,9 +5,17 @@
  */
 import { request } from 'undici';
 
-import { activateWorkflowArgs, outboundRecord, startN8n, ownerSession, type N8nHandle, type N8nSession } from '../../dev/n8n/app';
+import {
+	activateWorkflowArgs,
+	n8nApp,
+	outboundRecord,
+	startN8n,
+	ownerSession,
+	type N8nHandle,
+	type N8nSession,
+} from '../../dev/n8n/app';
 import { startStandIn, type StandIn } from '../../dev/ocoya-stand-in';
-import { N8nTerminalFilter } from '../../dev/start';
+import { N8nTerminalFilter } from '../../dev/local-n8n/session';
 import {
 	BAD_CREDENTIAL_ID,
 	BAD_CREDENTIAL_NAME,
@@ -35,6 +43,9 @@ jest.setTimeout(180_000);
 
 const runnable = requirementsMet(__filename, n8nRequirement());
 const suite = runnable ? describe : describe.skip;
+
+/** This suite runs on both n8n lines (jest projects e2e and e2e-n8n-1); where they differ, n8n 2.x is the default. */
+const onN8n1 = n8nApp().version.startsWith('1.');
 
 const WRONG_KEY_WORKFLOW_ID = 'OcoyaLeadWrongKy';
 const WRONG_KEY_PATH = 'ocoya-lead-wrong-key';
@@ -156,7 +167,10 @@ suite('n8n start with the examples', () => {
 
 		const response = await postLead(WRONG_KEY_PATH, { email: 'bob@example.com', product: 'Acme X', audience: 'founders' });
 
-		expect(response.status).toBe(500);
+		// n8n's answer when a workflow in "Respond to Webhook" mode fails before that node: 2.x sends 500;
+		// 1.x sends 200 with an empty body (its webhook helper settles the pending response empty).
+		// Either way the execution below is an error.
+		expect(onN8n1 ? [response.status, response.body] : [response.status]).toEqual(onN8n1 ? [200, ''] : [500]);
 		const [sent] = standIn.campaignRequests();
 		expect(sent.headers['x-api-key']).toBe(WRONG_API_KEY);
 		expect(sent.status).toBe(403);
@@ -233,12 +247,13 @@ suite('n8n start with the examples', () => {
 		const terminal = new N8nTerminalFilter('n8n-app/.data/n8n.log');
 		const shown = raw.map((line) => terminal.filter(line, true)).filter((line) => line !== undefined);
 		expect(shown.filter((line) => /^n8n \|\s+at \S/.test(line))).toEqual([]);
-		// The only stack n8n prints is the wrong key's credential test: its CredentialsTester reports every
-		// failed test through the ErrorReporter, which logs the AxiosError cause with its stack. The failed
-		// executions and the rejected leads print none at all.
+		// The only stack n8n 2.x prints is the wrong key's credential test: its CredentialsTester reports every
+		// failed test through the ErrorReporter, which logs the AxiosError cause with its stack. n8n 1.x
+		// logs none for it. The failed executions and the rejected leads print none on either line.
+		const expectedStacks = onN8n1 ? [] : ['AxiosError: Request failed with status code 403'];
 		const stackStarts = raw.flatMap((line, i) => (/^\s+at \S/.test(line) && !/^\s+at \S/.test(raw[i - 1] ?? '') ? [raw[i - 1]] : []));
-		expect(stackStarts).toEqual(['AxiosError: Request failed with status code 403']);
-		expect(shown.filter((line) => line.includes('stack trace omitted'))).toHaveLength(1);
+		expect(stackStarts).toEqual(expectedStacks);
+		expect(shown.filter((line) => line.includes('stack trace omitted'))).toHaveLength(expectedStacks.length);
 	});
 
 	test('no n8n process of this suite (server, CLI commands, task runner) tried to reach a non-loopback host', () => {
