@@ -6,7 +6,8 @@ import { getContract, startStandIn, type Fault, type StandIn, type StandInOption
 interface CallOptions {
 	method?: Dispatcher.HttpMethod;
 	key?: string | null;
-	query?: Record<string, string>;
+	/** An array value becomes a repeated key. */
+	query?: Record<string, string | string[]>;
 	body?: unknown;
 	rawBody?: string;
 	contentType?: string;
@@ -23,7 +24,9 @@ interface CallResult {
 
 async function call(standIn: StandIn, path: string, options: CallOptions = {}): Promise<CallResult> {
 	const url = new URL(standIn.baseUrl + path);
-	for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
+	for (const [name, value] of Object.entries(options.query ?? {})) {
+		for (const one of Array.isArray(value) ? value : [value]) url.searchParams.append(name, one);
+	}
 	const headers: Record<string, string> = {};
 	const key = options.key === undefined ? standIn.apiKey : options.key;
 	if (key !== null) headers['x-api-key'] = key;
@@ -278,18 +281,31 @@ describe('list endpoints', () => {
 		for (const item of items) expect(Object.keys(item).sort()).toEqual(['id', 'name']);
 	});
 
-	it('lists social profiles with their platform', async () => {
-		const res = await call(standIn, '/social-profiles', { query: { workspaceId: WS } });
-		expect(res.json).toEqual(
-			expect.arrayContaining([{ id: expect.any(String), name: expect.any(String), platform: expect.any(String) }]),
-		);
+	it('lists social profiles in the contract shape { id, provider, name, image }, across all six providers', async () => {
+		const first = (await call(standIn, '/social-profiles', { query: { workspaceId: WS } })).json as Array<Record<string, unknown>>;
+		const second = (await call(standIn, '/social-profiles', { query: { workspaceId: 'ws_standin_2' } })).json as Array<
+			Record<string, unknown>
+		>;
+		for (const item of [...first, ...second]) {
+			expect(item).toMatchObject({ id: expect.any(String), provider: expect.stringMatching(/^[a-z]+$/), name: expect.any(String) });
+			expect(item.image).toMatch(/^https:\/\//);
+		}
+		expect(first.map((item) => item.provider)).toEqual(['linkedin', 'instagram']);
+		expect(second.map((item) => item.provider).sort()).toEqual(['facebook', 'instagram', 'linkedin', 'pinterest', 'tiktok', 'twitter']);
 	});
 
-	it('requires workspaceId on per-workspace lists', async () => {
-		const res = await call(standIn, '/brand-kits');
-		expect(res.status).toBe(400);
-		expect((res.json as { message: string }).message).toMatch(/workspaceId/);
-	});
+	it.each(['brand-kits', 'hashtag-libraries', 'social-profiles', 'studio-templates', 'post'])(
+		'requires workspaceId on /%s: 422 naming it',
+		async (list) => {
+			const queries: Array<Record<string, string>> = [{}, { workspaceId: '' }];
+			for (const query of queries) {
+				const res = await call(standIn, `/${list}`, { query });
+				expect(res.status).toBe(422);
+				expect((res.json as { message: string }).message).toMatch(/workspaceId/);
+			}
+			expect(standIn.requests.map((r) => r.validationErrors?.length)).toEqual([1, 1]);
+		},
+	);
 
 	it('checks the key on lists', async () => {
 		expect((await call(standIn, '/workspaces', { key: null })).status).toBe(401);
@@ -302,7 +318,7 @@ describe('list endpoints', () => {
 			'brand-kits': { w1: [{ id: 'bk1', name: 'Kit one' }] },
 			'studio-templates': [{ id: 't1', name: 'T' }],
 		};
-		await withStandIn({ seed }, async (seeded) => {
+		await withStandIn({ seed, unknownWorkspace: 'empty' }, async (seeded) => {
 			expect((await call(seeded, '/workspaces')).json).toEqual(seed.workspaces);
 			expect((await call(seeded, '/brand-kits', { query: { workspaceId: 'w1' } })).json).toEqual(seed['brand-kits'].w1);
 			expect((await call(seeded, '/brand-kits', { query: { workspaceId: 'w2' } })).json).toEqual([]);

@@ -1,14 +1,17 @@
 /**
- * The create-campaign contract, read from the repo's OpenAPI document at runtime so
- * the stand-in can never drift from the spec the node is built against.
+ * The contracts the stand-in enforces, read from the repo's OpenAPI documents at runtime so
+ * the stand-in can never drift from the specs the node is built against: the create-campaign
+ * spec (POST /campaigns, as before) and the consolidated public API (all 13 operations).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import { parse } from 'yaml';
 
-/** Absolute path of the OpenAPI document the stand-in enforces. */
+/** Absolute path of the create-campaign OpenAPI document. */
 export const SPEC_PATH = path.resolve(__dirname, '../../spec/ocoya-create-campaign.openapi.yaml');
+/** Absolute path of the consolidated public-API OpenAPI document (13 operations). */
+export const PUBLIC_SPEC_PATH = path.resolve(__dirname, '../../spec/ocoya-public-api.openapi.yaml');
 
 export type JsonObject = Record<string, unknown>;
 
@@ -33,14 +36,14 @@ export function isRecord(value: unknown): value is JsonObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function at(value: unknown, ...keys: string[]): JsonObject {
+export function at(value: unknown, ...keys: string[]): JsonObject {
 	let current = value;
 	for (const key of keys) {
 		if (!isRecord(current)) break;
 		current = current[key];
 	}
 	if (!isRecord(current)) {
-		throw new Error(`OpenAPI document ${SPEC_PATH} has no object at ${keys.join(' > ')}`);
+		throw new Error(`OpenAPI document has no object at ${keys.join(' > ')}`);
 	}
 	return current;
 }
@@ -62,9 +65,10 @@ function tighten(schema: JsonObject): JsonObject {
 	return copy;
 }
 
-function describe(errors: ErrorObject[] | null | undefined): string[] {
+/** Readable error lines; `root` names what was validated (`body`, `query`, `reply`). */
+export function describeErrors(errors: ErrorObject[] | null | undefined, root = 'body'): string[] {
 	return (errors ?? []).map((error) => {
-		const where = `body${error.instancePath}`;
+		const where = `${root}${error.instancePath}`;
 		const params: JsonObject = error.params;
 		if (error.keyword === 'additionalProperties') {
 			return `${where} must NOT have unknown property '${String(params.additionalProperty)}'`;
@@ -103,10 +107,10 @@ function buildContract(): CampaignContract {
 		requestSchema,
 		acceptedResponseSchema,
 		validateBody(body) {
-			return requestValidator(body) ? [] : describe(requestValidator.errors);
+			return requestValidator(body) ? [] : describeErrors(requestValidator.errors);
 		},
 		validateAcceptedResponse(body) {
-			return responseValidator(body) ? [] : describe(responseValidator.errors);
+			return responseValidator(body) ? [] : describeErrors(responseValidator.errors);
 		},
 		exampleBody() {
 			const body: JsonObject = {};

@@ -21,8 +21,13 @@ export interface Fault {
 	times?: number | 'forever';
 	/** Wait this long (after the body is read) before acting. */
 	delayMs?: number;
-	/** Destroy the socket instead of replying: before reading the body, or after reading it. */
-	reset?: 'before-body' | 'after-body';
+	/**
+	 * Destroy the socket instead of replying: before reading the body, after reading it (nothing
+	 * done), or after handling it ('after-handling': the stand-in's own reply is worked out, so a
+	 * post is created, rescheduled or deleted, and then the reply is lost, as when a connection
+	 * breaks after the server acted). 'after-handling' cannot be combined with a scripted reply.
+	 */
+	reset?: 'before-body' | 'after-body' | 'after-handling';
 	/** Reply status; defaults to 200 when a reply is scripted. */
 	status?: number;
 	headers?: Record<string, string>;
@@ -64,6 +69,9 @@ export class FaultQueue {
 		// A fault that does nothing is almost certainly a typo in a test.
 		if (!scriptsReply(fault) && fault.reset === undefined && fault.delayMs === undefined) {
 			throw new Error('Fault has no effect: set status/body/rawBody/headers, reset or delayMs');
+		}
+		if (fault.reset === 'after-handling' && scriptsReply(fault)) {
+			throw new Error("A fault with reset 'after-handling' uses the stand-in's own handling; it cannot script a reply");
 		}
 		this.queue.push({ fault, remaining: times });
 	}
