@@ -210,12 +210,14 @@ export function readCaption(
 	if (typeof text !== 'string') {
 		throw invalid(context, field, value, 'must be text', itemIndex);
 	}
-	const length = [...text].length;
+	const codePoints = [...text];
+	const length = codePoints.length;
 	if (length > maxCodePoints) {
 		throw invalid(
 			context,
 			field,
-			value,
+			// An excerpt cut between code points: cutting the text itself could split an emoji.
+			`${codePoints.slice(0, 40).join('')}…`,
 			`is ${length} characters long; at most ${maxCodePoints.toLocaleString('en-US')} are allowed`,
 			itemIndex,
 		);
