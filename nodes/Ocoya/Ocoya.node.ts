@@ -10,6 +10,7 @@ import * as account from './actions/account/Account.resource';
 import * as brandKit from './actions/brandKit/BrandKit.resource';
 import * as campaign from './actions/campaign/Campaign.resource';
 import * as hashtagLibrary from './actions/hashtagLibrary/HashtagLibrary.resource';
+import * as post from './actions/post/Post.resource';
 import { operations, router } from './actions/router';
 import * as socialProfile from './actions/socialProfile/SocialProfile.resource';
 import * as studioTemplate from './actions/studioTemplate/StudioTemplate.resource';
@@ -47,6 +48,7 @@ export class Ocoya implements INodeType {
 					{ name: 'Brand Kit', value: 'brandKit' },
 					{ name: 'Campaign', value: 'campaign' },
 					{ name: 'Hashtag Library', value: 'hashtagLibrary' },
+					{ name: 'Post', value: 'post' },
 					{ name: 'Social Profile', value: 'socialProfile' },
 					{ name: 'Studio Template', value: 'studioTemplate' },
 					{ name: 'Workspace', value: 'workspace' },
@@ -58,6 +60,7 @@ export class Ocoya implements INodeType {
 			...brandKit.description,
 			...campaign.description,
 			...hashtagLibrary.description,
+			...post.description,
 			...socialProfile.description,
 			...studioTemplate.description,
 			...workspace.description,

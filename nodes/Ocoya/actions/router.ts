@@ -7,6 +7,7 @@ import * as brandKit from './brandKit/BrandKit.resource';
 import * as campaign from './campaign/Campaign.resource';
 import * as hashtagLibrary from './hashtagLibrary/HashtagLibrary.resource';
 import type { OperationModule } from './operation';
+import * as post from './post/Post.resource';
 import * as socialProfile from './socialProfile/SocialProfile.resource';
 import * as studioTemplate from './studioTemplate/StudioTemplate.resource';
 import { TOOL_DESCRIPTION as CAMPAIGN_CREATE_TOOL_DESCRIPTION } from './toolDescription';
@@ -18,6 +19,13 @@ export const operations: Record<string, Record<string, Omit<OperationModule, 'de
 	brandKit: { getAll: brandKit.getAll },
 	campaign: { create: { execute: campaign.create.execute, toolDescription: CAMPAIGN_CREATE_TOOL_DESCRIPTION } },
 	hashtagLibrary: { getAll: hashtagLibrary.getAll },
+	post: {
+		create: post.create,
+		createWithAi: post.createWithAi,
+		delete: post.delete,
+		getAll: post.getAll,
+		update: post.update,
+	},
 	socialProfile: { getAll: socialProfile.getAll, getConnectionUrl: socialProfile.getConnectionUrl },
 	studioTemplate: { getAll: studioTemplate.getAll },
 	workspace: { getAll: workspace.getAll },
