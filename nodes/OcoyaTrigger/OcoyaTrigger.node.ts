@@ -25,6 +25,8 @@ export const POLL_RATE_LIMIT_WAIT_MS = 20_000;
 export const BASELINE_RATE_LIMIT_WAIT_MS = 65_000;
 /** A baseline reads at most this many pages: the record holds 10,000 post groups (200 × 50). */
 export const MAX_BASELINE_PAGES = 200;
+/** Passes a baseline makes at most over a listing whose order moves between page requests. */
+export const MAX_BASELINE_PASSES = 8;
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_PAGES = 2;
 export const MAX_PAGES_LIMIT = 50;
@@ -203,8 +205,11 @@ async function productionPoll(
 }
 
 /**
- * Reads the listing through the key's gate. A baseline reads every page (up to the record's
- * bound); a regular poll reads at most Max Pages per Poll and warns when the last one was full.
+ * Reads the listing through the key's gate. A regular poll reads at most Max Pages per Poll and
+ * warns when the last one was full. A baseline reads every page (up to the record's bound); when
+ * the order moved between two page requests (a post group came twice, so another was missed) it
+ * reads the pages again, keeping what each pass saw, until it holds as many post groups as the
+ * listing has: a post group the baseline missed would later be emitted as new.
  */
 async function readListing(
 	context: IPollFunctions,
@@ -212,21 +217,25 @@ async function readListing(
 	settings: TriggerSettings,
 	isBaseline: boolean,
 ): Promise<Listing> {
-	let rows = 0;
-	// Counts the entries of every page, so a post group read twice (an order that moved between
-	// two page requests) shows as rows > distinct post groups.
-	const counting = Object.create(client) as OcoyaClient;
-	counting.request = async (request) => {
-		const reply = await client.request(request);
-		rows += listIn(reply)?.length ?? 0;
-		return reply;
-	};
+	const request = pageRequest(settings, isBaseline ? BASELINE_RATE_LIMIT_WAIT_MS : POLL_RATE_LIMIT_WAIT_MS);
 	const maxPages = isBaseline ? MAX_BASELINE_PAGES : settings.maxPages;
-	const pages = await readPostPages(
-		counting,
-		pageRequest(settings, isBaseline ? BASELINE_RATE_LIMIT_WAIT_MS : POLL_RATE_LIMIT_WAIT_MS),
-		{ maxPages },
-	);
+	const seen = new Map<string, IDataObject>();
+	let pass: CountedPages;
+	let consistent = false;
+	for (let passes = 1; ; passes++) {
+		pass = await readCountedPages(client, request, maxPages);
+		for (const post of pass.pages.posts) seen.set(String(post.id), post);
+		consistent = pass.pages.complete && pass.rows === pass.pages.posts.length;
+		if (!isBaseline || !pass.pages.complete || consistent || seen.size >= pass.rows) break;
+		if (passes >= MAX_BASELINE_PASSES) {
+			context.logger.warn(
+				`Ocoya Trigger: Ocoya's order of post groups changed between page requests in ${passes} passes; the starting record holds ${seen.size} of ${pass.rows}, so a few existing post groups may be emitted later as new`,
+				{ workflowId: context.getWorkflow().id, node: context.getNode().name },
+			);
+			break;
+		}
+	}
+	const { pages } = pass;
 	if (pages.lastPageFull && pages.pages >= maxPages) {
 		context.logger.warn(
 			isBaseline
@@ -236,10 +245,28 @@ async function readListing(
 		);
 	}
 	return {
-		posts: watchedPosts(context, pages, settings),
-		consistent: pages.complete && rows === pages.posts.length,
+		posts: watchedPosts(context, isBaseline ? [...seen.values()] : pages.posts, settings),
+		consistent,
 		singleRequest: pages.complete && pages.pages === 1,
 	};
+}
+
+interface CountedPages {
+	pages: PostPages;
+	/** Entries on all pages read, a post group read twice counted twice. */
+	rows: number;
+}
+
+async function readCountedPages(client: OcoyaClient, request: PageRequest, maxPages: number): Promise<CountedPages> {
+	let rows = 0;
+	const counting = Object.create(client) as OcoyaClient;
+	counting.request = async (pageRequest) => {
+		const reply = await client.request(pageRequest);
+		rows += listIn(reply)?.length ?? 0;
+		return reply;
+	};
+	const pages = await readPostPages(counting, request, { maxPages });
+	return { pages, rows };
 }
 
 function pageRequest(settings: TriggerSettings, maxRateLimitWaitMs: number): PageRequest {
@@ -258,11 +285,11 @@ function pageRequest(settings: TriggerSettings, maxRateLimitWaitMs: number): Pag
  * logged (Ocoya documents few values); one in a known status that was not asked for (a server
  * that ignored the filter) is left out, so it counts as having left.
  */
-function watchedPosts(context: IPollFunctions, pages: PostPages, settings: TriggerSettings): IDataObject[] {
+function watchedPosts(context: IPollFunctions, listed: IDataObject[], settings: TriggerSettings): IDataObject[] {
 	const watched = new Set(settings.statuses);
 	const unknown = new Set<string>();
 	const posts: IDataObject[] = [];
-	for (const post of pages.posts) {
+	for (const post of listed) {
 		const status = typeof post.status === 'string' ? post.status : '';
 		if (watched.has(status)) {
 			posts.push(post);
@@ -287,7 +314,7 @@ async function manualRun(
 	settings: TriggerSettings,
 ): Promise<INodeExecutionData[][]> {
 	const pages = await readPostPages(client, pageRequest(settings, POLL_RATE_LIMIT_WAIT_MS), { maxPages: 1 });
-	const matching = watchedPosts(context, pages, settings)
+	const matching = watchedPosts(context, pages.posts, settings)
 		.filter((post) => goesToProfiles(post, settings.socialProfileIds))
 		.slice(0, MANUAL_RUN_ITEMS);
 	if (matching.length === 0) {
