@@ -22,8 +22,12 @@ beforeAll(async () => {
 });
 beforeEach(() => store.reset());
 
-/** The harness runs every node as node id 'harness-node-under-test' of workflow 'harness-workflow'. */
-const keysHeld = (): number => store.keysOf('harness-workflow', 'harness-node-under-test');
+/**
+ * Entries the store holds for the node under test (the harness runs every node as node id
+ * 'harness-node-under-test' of workflow 'harness-workflow'): a key, plus its created mark once its
+ * campaign was created, so 2 per created campaign.
+ */
+const entriesHeld = (): number => store.keysOf('harness-workflow', 'harness-node-under-test');
 
 function keyed(options: INodeParameters = {}, parameters: INodeParameters = {}): INodeParameters {
 	return createParameters({ ...parameters, options: { deduplicationKey: '={{ $json.dealId }}', ...options } });
@@ -59,12 +63,12 @@ describe('with a Deduplication Key', () => {
 				json: {
 					duplicate: true,
 					deduplicationKey: '8',
-					message: 'Not sent: this node already handled Deduplication Key "8", so no second campaign was created',
+					message: 'Not sent: this node already created the campaign for Deduplication Key "8", so no second campaign was created',
 				},
 				pairedItem: { item: 0 },
 			},
 		]);
-		expect(keysHeld()).toBe(2);
+		expect(entriesHeld()).toBe(4);
 	});
 
 	test('manual runs (the editor) record keys too: they create real campaigns', async () => {
@@ -125,7 +129,7 @@ describe('with a Deduplication Key', () => {
 		const rejected = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 40 }) });
 		expect(rejected.error?.message).toBe('Ocoya returned HTTP 400: prompt rejected');
 		expect(rejected.error?.description).toMatch(/The Deduplication Key "40" was released: delivering this event again will create the campaign\.$/);
-		expect(keysHeld()).toBe(0);
+		expect(entriesHeld()).toBe(0);
 
 		const retried = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 40 }) });
 		expect(retried.items[0].json.duplicate).toBe(false);
@@ -143,7 +147,7 @@ describe('with a Deduplication Key', () => {
 		const refused = await runCreate(unreachable, keyed(), { inputItems: items({ dealId: 41 }) });
 		expect(refused.error?.message).toMatch(/Could not connect to Ocoya/);
 		expect(refused.error?.description).toMatch(/The Deduplication Key "41" was released/);
-		expect(keysHeld()).toBe(0);
+		expect(entriesHeld()).toBe(0);
 	});
 
 	test('a rate-limit wait beyond Max Wait releases the key', async () => {
@@ -157,7 +161,7 @@ describe('with a Deduplication Key', () => {
 		const waited = await runCreate(standIn, keyed({ rateLimitMaxWait: 0 }), { inputItems: items({ dealId: 42 }) });
 		expect(waited.error?.message).toMatch(/rate limit did not clear/);
 		expect(waited.error?.description).toMatch(/The Deduplication Key "42" was released/);
-		expect(keysHeld()).toBe(0);
+		expect(entriesHeld()).toBe(0);
 	});
 
 	test.each([
@@ -169,38 +173,39 @@ describe('with a Deduplication Key', () => {
 		standIn.failNext(fault);
 		const failed = await runCreate(standIn, keyed(options), { inputItems: items({ dealId: 50 }) });
 		expect(failed.error?.description).toMatch(
-			/The Deduplication Key "50" stays recorded, so delivering this event again will not create a campaign\. If Ocoya has no campaign for it, run this node with Deduplication: Action set to "Forget This Key" for this key, then deliver the event again\.$/,
+			/The Deduplication Key "50" stays recorded, so delivering this event again will not create a campaign: it is answered as pending\. If Ocoya has no campaign for it, run this node with Deduplication: Action set to "Forget This Key" for this key, then deliver the event again\.$/,
 		);
 
+		// Ocoya may or may not have the campaign: the redelivery is not told it was handled.
 		const redelivered = await runCreate(standIn, keyed(options), { inputItems: items({ dealId: 50 }) });
-		expect(redelivered.items[0].json.duplicate).toBe(true);
+		expect(redelivered.items[0].json).toMatchObject({ duplicate: false, pending: true, deduplicationKey: '50' });
 		expect(standIn.campaignRequests()).toHaveLength(1);
 	});
 
-	test("with Retry On Fail, n8n's retry after a 500 outputs a duplicate and sends nothing", async () => {
+	test("with Retry On Fail, n8n's retry after a 500 outputs pending and sends nothing", async () => {
 		standIn.failNext({ status: 500 });
 		const result = await runCreate(standIn, keyed(), {
 			inputItems: items({ dealId: 51 }),
 			nodeOverrides: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toMatchObject({ duplicate: true, deduplicationKey: '51' });
+		expect(result.items[0].json).toMatchObject({ duplicate: false, pending: true, deduplicationKey: '51' });
 		expect(standIn.campaignRequests().map((request) => request.status)).toEqual([500]);
 	});
 
 	test('Forget This Key and Forget All Keys send nothing and let the next delivery through', async () => {
 		await runCreate(standIn, keyed(), { inputItems: items({ dealId: 60 }, { dealId: 61 }, { dealId: 62 }) });
-		expect(keysHeld()).toBe(3);
+		expect(entriesHeld()).toBe(6);
 
 		const forgetOne = await runCreate(standIn, keyed({ deduplicationAction: 'forgetKey' }), {
 			inputItems: items({ dealId: 60 }, { dealId: 99 }),
 		});
 		expect(forgetOne.items.map((item) => item.json.forgotten)).toEqual([true, false]);
-		expect(keysHeld()).toBe(2);
+		expect(entriesHeld()).toBe(4);
 
 		const forgetAll = await runCreate(standIn, createParameters({ options: { deduplicationAction: 'forgetAll' } }));
-		expect(forgetAll.items[0].json).toMatchObject({ keysForgotten: 2 });
-		expect(keysHeld()).toBe(0);
+		expect(forgetAll.items[0].json).toMatchObject({ keysForgotten: 4 });
+		expect(entriesHeld()).toBe(0);
 		expect(standIn.campaignRequests()).toHaveLength(3);
 
 		const again = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 60 }, { dealId: 61 }, { dealId: 62 }) });
@@ -230,7 +235,7 @@ describe('the store is read and rewritten whole, with no lock', () => {
 
 		const first = await Promise.all(ids.map(deliver));
 		expect(first.map((result) => result.items[0].json.duplicate)).toEqual(ids.map(() => false));
-		expect(keysHeld()).toBe(20);
+		expect(entriesHeld()).toBe(40);
 
 		const second = await Promise.all(ids.map(deliver));
 		expect(second.map((result) => result.items[0].json.duplicate)).toEqual(ids.map(() => true));
@@ -253,16 +258,16 @@ describe('the store is read and rewritten whole, with no lock', () => {
 		const result = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 70 }) });
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.duplicate).toBe(false);
-		expect(keysHeld()).toBe(1);
+		expect(entriesHeld()).toBe(2);
 	});
 
 	test('a claim overwritten right after it was written is detected and written again', async () => {
 		store.inject({ dropAfterWrite: '71' });
 		const result = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 71 }) });
 		expect(result.items[0].json.duplicate).toBe(false);
-		// claim, confirm that finds it gone (and records it again), confirm that finds it, the settled read-back
-		expect(store.calls.checkProcessedAndRecord).toBe(4);
-		expect(keysHeld()).toBe(1);
+		// claim, confirm that finds it gone (and records it again), confirm that finds it, the created mark, the settled read-back
+		expect(store.calls.checkProcessedAndRecord).toBe(5);
+		expect(entriesHeld()).toBe(2);
 	});
 
 	test('a claim overwritten every time fails the item: nothing sent, the key not left behind', async () => {
@@ -271,7 +276,7 @@ describe('the store is read and rewritten whole, with no lock', () => {
 		const result = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 73 }) });
 		expect(result.error?.message).toMatch(/^Could not record the Deduplication Key "73" in n8n's deduplication store: the key was overwritten 5 times in a row/);
 		expect(standIn.campaignsCreated).toBe(1);
-		expect(keysHeld()).toBe(1);
+		expect(entriesHeld()).toBe(2);
 		expect(store.calls.removeProcessed).toBe(1);
 	});
 
@@ -280,15 +285,107 @@ describe('the store is read and rewritten whole, with no lock', () => {
 		const running = runCreate(standIn, keyed(), { inputItems: items({ dealId: 72 }) });
 		await new Promise((resolve) => setTimeout(resolve, 150));
 		store.eraseKey('harness-workflow', 'harness-node-under-test', '72');
-		expect(keysHeld()).toBe(0);
+		expect(entriesHeld()).toBe(0);
 
 		const result = await running;
 		expect(result.items[0].json).toMatchObject({ duplicate: false, deduplicationKey: '72' });
 		expect(result.items[0].json).not.toHaveProperty('deduplicationWarning');
-		expect(keysHeld()).toBe(1);
+		expect(entriesHeld()).toBe(2);
 		const redelivered = await runCreate(standIn, keyed(), { inputItems: items({ dealId: 72 }) });
 		expect(redelivered.items[0].json.duplicate).toBe(true);
 		expect(standIn.campaignsCreated).toBe(1);
+	});
+});
+
+describe('a redelivery while the first attempt is in flight (issue 15, finding 1)', () => {
+	const after = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms));
+	const deliver = async (dealId: number, options: INodeParameters = {}) =>
+		await runCreate(standIn, keyed(options), { inputItems: items({ dealId }) });
+
+	/** The invariant: while no campaign exists for the key, no delivery was told it was handled. */
+	function expectNoEventLost(outputs: Array<Record<string, unknown> | undefined>): void {
+		const handled = outputs.filter((json) => json?.duplicate === true || (json?.duplicate === false && json.campaignId));
+		if (standIn.campaignsCreated === 0) expect(handled).toHaveLength(0);
+	}
+
+	test('the first attempt fails with a 400 after 1.5 s: the redelivery waits, then sends itself and creates the campaign', async () => {
+		standIn.failNext({ status: 400, body: { message: 'Invalid goal' }, delayMs: 1500 });
+		const first = deliver(80);
+		await after(300);
+		const redelivered = await deliver(80);
+		const failed = await first;
+
+		expect(failed.error?.description).toMatch(/was released/);
+		expect(redelivered.error).toBeUndefined();
+		expect(redelivered.items[0].json).toMatchObject({ duplicate: false, deduplicationKey: '80' });
+		expect(redelivered.items[0].json.campaignId).toBe(standIn.createdCampaigns[0].campaignId);
+		expect(standIn.campaignRequests().map((request) => request.status)).toEqual([400, 202]);
+		// The redelivery went only after the first attempt's reply.
+		const [firstRequest, secondRequest] = standIn.campaignRequests();
+		expect(secondRequest.receivedAt - firstRequest.receivedAt).toBeGreaterThanOrEqual(1400);
+		expectNoEventLost([redelivered.items[0].json]);
+	});
+
+	test('the first attempt succeeds after 1.5 s: the redelivery waits and is a duplicate carrying the same campaign', async () => {
+		standIn.failNext({ delayMs: 1500 });
+		const first = deliver(81);
+		await after(300);
+		const redelivered = await deliver(81);
+		const created = await first;
+
+		expect(created.items[0].json).toMatchObject({ duplicate: false, deduplicationKey: '81' });
+		expect(redelivered.items[0].json).toMatchObject({
+			duplicate: true,
+			deduplicationKey: '81',
+			campaignId: created.items[0].json.campaignId,
+		});
+		expect(redelivered.items[0].json).not.toHaveProperty('pending');
+		expect(standIn.campaignRequests()).toHaveLength(1);
+	});
+
+	test('the first attempt ends with an unknown outcome (a 500): the waiting redelivery is pending, not a duplicate', async () => {
+		standIn.failNext({ status: 500, delayMs: 1000 });
+		const first = deliver(82);
+		await after(300);
+		const redelivered = await deliver(82);
+		await first;
+
+		expect(redelivered.items[0].json).toMatchObject({ duplicate: false, pending: true, deduplicationKey: '82' });
+		expect(redelivered.items[0].json.message).toMatch(/outcome of an earlier attempt .* is unknown/);
+		expect(standIn.campaignRequests()).toHaveLength(1);
+		expectNoEventLost([redelivered.items[0].json]);
+	});
+
+	test('a redelivery waits at most its Max Wait: then it is pending, and the first attempt still creates once', async () => {
+		standIn.failNext({ delayMs: 2500 });
+		const first = deliver(83, { rateLimitMaxWait: 1 });
+		await after(200);
+		const started = Date.now();
+		const redelivered = await deliver(83, { rateLimitMaxWait: 1 });
+		expect(Date.now() - started).toBeLessThan(1800);
+		expect(redelivered.items[0].json).toMatchObject({ duplicate: false, pending: true });
+		expect(redelivered.items[0].json.message).toMatch(/still being sent/);
+		expect((await first).items[0].json.duplicate).toBe(false);
+		expect(standIn.campaignsCreated).toBe(1);
+	});
+
+	test('a key claimed by another n8n process (a queue-mode worker) is pending until its create is recorded, then a duplicate', async () => {
+		const otherWorker = { workflow: { id: 'harness-workflow' }, node: { id: 'harness-node-under-test' } } as never;
+		const entries = { mode: 'entries' as const, maxEntries: 20_000 };
+		await store.checkProcessedAndRecord(['84'], 'node', otherWorker, entries);
+
+		const whileInFlight = await deliver(84);
+		expect(whileInFlight.items[0].json).toMatchObject({ duplicate: false, pending: true, deduplicationKey: '84' });
+		expect(whileInFlight.items[0].json.message).toMatch(/another n8n process/);
+		expect(standIn.requests).toHaveLength(0);
+		expectNoEventLost([whileInFlight.items[0].json]);
+		// The pending check leaves no created mark behind.
+		expect(entriesHeld()).toBe(1);
+
+		await store.checkProcessedAndRecord(['created:84'], 'node', otherWorker, entries);
+		const afterCreated = await deliver(84);
+		expect(afterCreated.items[0].json).toMatchObject({ duplicate: true, deduplicationKey: '84' });
+		expect(standIn.requests).toHaveLength(0);
 	});
 });
 

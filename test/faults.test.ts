@@ -192,7 +192,7 @@ describe('faults of the create call', () => {
 		const port = await freePort();
 		const target = { baseUrl: `http://127.0.0.1:${port}/api/_public/v1`, apiKey: standIn.apiKey };
 		const late = new Promise<StandIn>((resolve) => {
-			setTimeout(() => resolve(startStandIn({ port })), 300);
+			setTimeout(() => resolve(startStandIn({ port, apiKey: standIn.apiKey })), 300);
 		});
 		const result = await runCreate(target, createParameters());
 		const revived = await late;

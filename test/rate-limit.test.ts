@@ -120,8 +120,10 @@ describe("a server clock seconds off n8n's", () => {
 		});
 	}, 20_000);
 
-	it('an offset within the Date header’s one-second resolution changes nothing; beyond it, the largest reading wins', () => {
-		expect(refinedClockOffsetMs(0, -600)).toBe(0);
+	it('an offset up to a second ahead reads as 0; any reading behind is kept; beyond a second, the largest reading wins', () => {
+		// Every reading is a lower bound of the true offset: 0 is one too when the reading is ahead, not when behind.
+		expect(refinedClockOffsetMs(0, -600)).toBe(-600);
+		expect(refinedClockOffsetMs(-600, -200)).toBe(-200);
 		expect(refinedClockOffsetMs(0, 900)).toBe(0);
 		expect(refinedClockOffsetMs(0, undefined)).toBe(0);
 		expect(refinedClockOffsetMs(0, 5200)).toBe(5200);
@@ -202,7 +204,10 @@ describe('one pacing state per credential, shared within the n8n process', () =>
 		});
 	}, 15_000);
 
-	it('another credential is paced on its own', async () => {
+	it.each([
+		['another API key', (target: StandIn) => ({ baseUrl: target.baseUrl, apiKey: `${target.apiKey}-other` })],
+		['another Base URL for the same server', (target: StandIn) => ({ baseUrl: target.baseUrl.replace('127.0.0.1', 'localhost'), apiKey: target.apiKey })],
+	])('%s is paced on its own gate, at once (a changed key or Base URL starts fresh)', async (_name, otherTarget) => {
 		standIn.failNext(rateLimited({ 'X-RateLimit-Reset': String(Date.now() + 20_000) }));
 		const controller = new AbortController();
 		const blocked = runCreate(standIn, createParameters({ options: { rateLimitMaxWait: 30 } }), {
@@ -210,14 +215,31 @@ describe('one pacing state per credential, shared within the n8n process', () =>
 		});
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		const started = Date.now();
-		const other = await runCreate(standIn, createParameters({ options: { rateLimitMaxWait: 5 } }), {
+		const other = await runCreate(otherTarget(standIn), createParameters({ options: { rateLimitMaxWait: 5 } }), {
 			credentialId: `${currentCredentialId()}-other`,
 		});
-		// The fault answers every campaign request with a 429 for 20 s, so the other credential fails
-		// too: at once, after its own request, not after queueing behind the first credential's wait.
+		// Its own request goes at once (a 403 for the other key, the scripted 429 for the other Base
+		// URL), not after queueing behind the first gate's 20 s wait.
 		expect(Date.now() - started).toBeLessThan(1500);
 		expect(standIn.campaignRequests()).toHaveLength(2);
-		expect(other.error?.message).toMatch(/rate limit did not clear/);
+		expect(other.error?.message).toMatch(/rate limit did not clear|HTTP 403/);
+		controller.abort();
+		expect((await blocked).items).toHaveLength(0);
+	}, 10_000);
+
+	it('one API key in two credentials shares one gate: the second waits behind the first, sending nothing', async () => {
+		standIn.failNext(rateLimited({ 'X-RateLimit-Reset': String(Date.now() + 20_000) }));
+		const controller = new AbortController();
+		const blocked = runCreate(standIn, createParameters({ options: { rateLimitMaxWait: 30 } }), {
+			abortSignal: controller.signal,
+		});
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const other = await runCreate(standIn, createParameters({ options: { rateLimitMaxWait: 5 } }), {
+			credentialId: `${currentCredentialId()}-second-credential`,
+		});
+		expect(other.error?.message).toBe("Ocoya's rate limit did not clear within the allowed wait of 5 s");
+		expect(requestOutcome(other.error)).toBe('notSent');
+		expect(standIn.campaignRequests()).toHaveLength(1);
 		controller.abort();
 		expect((await blocked).items).toHaveLength(0);
 	}, 10_000);

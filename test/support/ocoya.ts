@@ -14,15 +14,15 @@ import {
 	type ExecuteNodeResult,
 	type MethodResult,
 } from '../../dev/harness';
-import { startStandIn, type StandIn, type StandInOptions } from '../../dev/ocoya-stand-in';
+import { DEFAULT_API_KEY, startStandIn, type StandIn, type StandInOptions } from '../../dev/ocoya-stand-in';
 
 export const ocoyaNode = new Ocoya();
 export const ocoyaCredential = new OcoyaApi();
 
 /**
- * The node paces requests per credential id across executions, as n8n shares one process. Each test
- * gets a fresh id so a rate-limit window learnt in one test does not pace the next; runs within one
- * test share it, as executions with one credential do.
+ * The node paces requests per Base URL and API key across executions, as n8n shares one process;
+ * `useStandIn` gives each test a fresh stand-in (new port, new key), so a rate-limit window learnt
+ * in one test does not pace the next. The harness still needs a credential id: each test gets its own.
  */
 let credentialSerial = 0;
 let credentialId = 'cred-ocoya-0';
@@ -38,24 +38,24 @@ export interface Target {
 	apiKey: string;
 }
 
+let standInSerial = 0;
+
 /**
- * One stand-in per test file: started before the first test, reset after each, closed (with the
- * harness) after the last. The returned object forwards to the running stand-in, so suites can
- * hold it in a const from the start.
+ * A fresh stand-in for every test (its own port and API key, so its own rate-limit gate in the
+ * node), closed after the test; the harness is shut down after the file. The returned object
+ * forwards to the current stand-in (after a test, to the one it used), so suites can hold it in a
+ * const from the start.
  */
 export function useStandIn(options?: StandInOptions): StandIn {
 	let current: StandIn | undefined;
-	beforeAll(async () => {
-		current = await startStandIn(options);
+	beforeEach(async () => {
+		current = await startStandIn({ ...options, apiKey: `${options?.apiKey ?? DEFAULT_API_KEY}-${++standInSerial}` });
 	});
-	afterEach(() => current?.reset());
-	afterAll(async () => {
-		await current?.close();
-		await shutdownHarness();
-	});
+	afterEach(async () => await current?.close());
+	afterAll(async () => await shutdownHarness());
 	return new Proxy({} as StandIn, {
 		get(_target, property) {
-			if (current === undefined) throw new Error('The stand-in starts in beforeAll: use it inside a test');
+			if (current === undefined) throw new Error('The stand-in starts in beforeEach: use it inside a test');
 			const value: unknown = Reflect.get(current, property, current);
 			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
 		},

@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { sha256Hex } from './fingerprint';
 import { pacerFor, RateLimitWaitTooLong, type RateLimitPacer, type ResponseHeaders } from './rateLimit';
 
 export const CREDENTIAL_TYPE = 'ocoyaApi';
@@ -23,6 +24,8 @@ export interface OcoyaRequest {
 	qs?: IDataObject;
 	body?: IDataObject;
 	itemIndex?: number;
+	/** What a create makes, for its messages ("The post may have been created"); default 'campaign'. */
+	resourceName?: string;
 	/**
 	 * A create call is not idempotent: when a failure leaves it unknown whether Ocoya acted,
 	 * the error must say so and nothing may be retried.
@@ -30,14 +33,13 @@ export interface OcoyaRequest {
 	createsResource: boolean;
 	/**
 	 * Safe to send again (reads, Reschedule, Delete): after a timeout, a reset connection or a
-	 * 502/503/504 it is retried at most twice, 1 s then 2 s later, through the gate.
-	 * TODO(transport owner): implement; see attemptsOf().
+	 * 502/503/504 it is retried at most twice, 1 s then 2 s later, through the gate. A failed
+	 * request tells how often it was sent with `attemptsOf`.
 	 */
 	idempotent?: boolean;
 	/**
 	 * A 2xx reply with no body (204, or an empty 200/201) is a success: `request` resolves to
-	 * `undefined`. Without it an empty body is an unreadable reply, as today.
-	 * TODO(transport owner): implement.
+	 * `undefined`. Without it an empty body is an unreadable reply.
 	 */
 	emptyReplyAllowed?: boolean;
 	timeoutMs: number;
@@ -68,17 +70,78 @@ function withOutcome<E extends Error>(error: E, outcome: RequestOutcome): E {
 	return error;
 }
 
+const attempts = new WeakMap<object, number>();
+
+/**
+ * How many times the failed request was sent (0 when it never left the gate). A Delete whose retry
+ * gets a 404 reads it as "deleted": its first attempt may have deleted the post.
+ */
+export function attemptsOf(error: unknown): number {
+	return (error !== null && typeof error === 'object' && attempts.get(error)) || 0;
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-/** Failures where the connection never carried the request, so sending it again cannot duplicate anything. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** No connection was made: worth one more try a second later, and certainly nothing was sent. */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-const AMBIGUOUS_STATUSES = new Set([500, 502, 503, 504]);
+/**
+ * The TLS handshake failed, which happens before the request is written to the socket: nothing
+ * was sent. Certificate checks (OpenSSL's verify codes as Node names them), Node's own TLS checks
+ * (`ERR_TLS_CERT_ALTNAME_INVALID`, ...), OpenSSL protocol errors (`ERR_SSL_*`) and `EPROTO`, the
+ * handshake's protocol failure.
+ */
+const TLS_CODES = new Set([
+	'CERT_CHAIN_TOO_LONG',
+	'CERT_HAS_EXPIRED',
+	'CERT_NOT_YET_VALID',
+	'CERT_REJECTED',
+	'CERT_REVOKED',
+	'CERT_SIGNATURE_FAILURE',
+	'CERT_UNTRUSTED',
+	'CRL_HAS_EXPIRED',
+	'CRL_NOT_YET_VALID',
+	'CRL_SIGNATURE_FAILURE',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'EPROTO',
+	'ERROR_IN_CERT_NOT_AFTER_FIELD',
+	'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+	'ERROR_IN_CRL_LAST_UPDATE_FIELD',
+	'ERROR_IN_CRL_NEXT_UPDATE_FIELD',
+	'HOSTNAME_MISMATCH',
+	'INVALID_CA',
+	'INVALID_PURPOSE',
+	'PATH_LENGTH_EXCEEDED',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+	'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+	'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+	'UNABLE_TO_GET_CRL',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+
+/** Failures where the connection never carried the request, so sending it again cannot duplicate anything. */
+function isNotSentCode(code: string | undefined): boolean {
+	if (code === undefined) return false;
+	return CONNECT_CODES.has(code) || TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_');
+}
+
+/** Worth a retry of a request that is safe to repeat: it timed out, or its connection broke. */
+const RETRYABLE_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+/** Pauses before the retries of a request that is safe to repeat. */
+const IDEMPOTENT_RETRY_DELAYS_MS = [1000, 2000];
 
 const CONNECT_RETRY_DELAY_MS = 1000;
 
-const MAY_EXIST_HINT =
-	'The campaign may have been created; check Ocoya before retrying. The node does not retry this by itself because a second attempt could create a duplicate campaign.';
+/** Node's timers read any delay above 2^31 - 1 ms as 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function mayExistHint(noun: string): string {
+	return `The ${noun} may have been created; check Ocoya before retrying. The node does not retry this by itself because a second attempt could create a duplicate ${noun}.`;
+}
 
 /**
  * The one door to Ocoya's API: base URL policy, authentication, rate-limit pacing, error mapping
@@ -87,16 +150,15 @@ const MAY_EXIST_HINT =
 export class OcoyaClient {
 	private constructor(
 		private readonly context: OcoyaContext,
-		private readonly baseUrl: string,
+		private readonly baseUrl: BaseUrl,
 		private readonly pacer: RateLimitPacer,
 	) {}
 
 	static async create(context: OcoyaContext): Promise<OcoyaClient> {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
-		// Keyed by the credential's id (its name where n8n gives none), never by the API key.
-		const pacingKey = reference?.id ?? `name:${reference?.name ?? ''}`;
-		return new OcoyaClient(context, checkedBaseUrl(context, credentials.baseUrl), pacerFor(pacingKey));
+		const baseUrl = checkedBaseUrl(context, credentials.baseUrl);
+		const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
+		return new OcoyaClient(context, baseUrl, pacerFor(gateKey(baseUrl.value, apiKey)));
 	}
 
 	async request(request: OcoyaRequest): Promise<unknown> {
@@ -107,30 +169,48 @@ export class OcoyaClient {
 			deadline: Math.min(start + request.maxRateLimitWaitMs, endBy),
 			signal: this.cancelSignal(),
 		};
+		let sent = 0;
 		let connectRetried = false;
+		let retries = 0;
+		const failed = <E extends Error>(error: E, outcome: RequestOutcome): E => {
+			attempts.set(error, sent);
+			return withOutcome(error, outcome);
+		};
+		/** Waits before a retry; a cancellation during the wait ends the call with what is known so far. */
+		const pauseBeforeRetry = async (ms: number, outcomeIfCancelled: RequestOutcome): Promise<void> => {
+			try {
+				await pause(ms, ticket.signal);
+			} catch (error) {
+				throw failed(error as Error, outcomeIfCancelled);
+			}
+		};
+		// Outcome of the attempts so far, for a call that ends without a new one.
+		let outcomeSoFar: RequestOutcome = 'notSent';
 
 		for (;;) {
 			try {
 				await this.pacer.acquire(ticket);
 			} catch (error) {
-				throw withOutcome(
+				throw failed(
 					error instanceof RateLimitWaitTooLong ? this.waitTooLongError(error.waitMs, request) : (error as Error),
-					'notSent',
+					outcomeSoFar,
 				);
 			}
 
 			let response: IN8nHttpFullResponse;
 			try {
+				sent++;
 				response = (await this.context.helpers.httpRequestWithAuthentication.call(
 					this.context,
 					CREDENTIAL_TYPE,
 					{
 						method: request.method,
-						url: `${this.baseUrl}${request.path}`,
+						url: `${this.baseUrl.value}${request.path}`,
 						qs: request.qs,
+						arrayFormat: 'repeat',
 						body: request.body,
 						json: true,
-						timeout: Math.max(1, Math.min(request.timeoutMs, endBy - Date.now())),
+						timeout: Math.max(1, Math.min(request.timeoutMs, endBy - Date.now(), MAX_TIMER_MS)),
 						returnFullResponse: true,
 						ignoreHttpStatusErrors: true,
 					},
@@ -138,13 +218,23 @@ export class OcoyaClient {
 			} catch (error) {
 				this.pacer.settle(undefined, Date.now());
 				const code = errorCode(error);
-				const notSent = code !== undefined && NOT_SENT_CODES.has(code);
-				if (notSent && !connectRetried) {
-					connectRetried = true;
-					await pause(CONNECT_RETRY_DELAY_MS, ticket.signal);
+				const notSent = isNotSentCode(code);
+				if (notSent) {
+					// Nothing reached Ocoya: this attempt does not count as sent.
+					sent--;
+					if (code !== undefined && CONNECT_CODES.has(code) && !connectRetried) {
+						connectRetried = true;
+						await pauseBeforeRetry(CONNECT_RETRY_DELAY_MS, outcomeSoFar);
+						continue;
+					}
+					throw failed(this.transportError(error, code, request), outcomeSoFar);
+				}
+				if (request.idempotent && code !== undefined && RETRYABLE_CODES.has(code) && retries < IDEMPOTENT_RETRY_DELAYS_MS.length) {
+					outcomeSoFar = 'unknown';
+					await pauseBeforeRetry(IDEMPOTENT_RETRY_DELAYS_MS[retries++], outcomeSoFar);
 					continue;
 				}
-				throw withOutcome(this.transportError(error, code, request), notSent ? 'notSent' : 'unknown');
+				throw failed(this.transportError(error, code, request), 'unknown');
 			}
 
 			this.pacer.settle(
@@ -152,12 +242,26 @@ export class OcoyaClient {
 				Date.now(),
 			);
 			// A rate-limited request was not processed: it waits its turn again, within Max Wait.
-			if (response.statusCode === 429) continue;
-			if (response.statusCode >= 400) {
-				const definite = response.statusCode < 500 ? 'rejected' : 'unknown';
-				throw withOutcome(this.statusError(response, request), definite);
+			if (response.statusCode === 429) {
+				sent--;
+				continue;
 			}
-			return this.readBody(response, request);
+			if (request.idempotent && RETRYABLE_STATUSES.has(response.statusCode) && retries < IDEMPOTENT_RETRY_DELAYS_MS.length) {
+				outcomeSoFar = 'unknown';
+				await pauseBeforeRetry(IDEMPOTENT_RETRY_DELAYS_MS[retries++], outcomeSoFar);
+				continue;
+			}
+			if (response.statusCode >= 400) {
+				// Ocoya refused this attempt; an earlier one of a repeated request may still have acted.
+				const outcome = response.statusCode >= 500 || outcomeSoFar === 'unknown' ? 'unknown' : 'rejected';
+				throw failed(this.statusError(response, request), outcome);
+			}
+			try {
+				return this.readBody(response, request);
+			} catch (error) {
+				attempts.set(error as object, sent);
+				throw error;
+			}
 		}
 	}
 
@@ -181,7 +285,7 @@ export class OcoyaClient {
 			: 'Try again in a minute, or enter the ID with an expression.';
 		const more = Number.isFinite(waitMs)
 			? `Ocoya asked to wait ${Math.ceil(waitMs / 1000)} s more. `
-			: 'Earlier requests with this credential were still waiting for Ocoya. ';
+			: 'Earlier requests with this API key were still waiting for Ocoya. ';
 		return new NodeApiError(
 			this.context.getNode(),
 			{ message: 'Rate limit wait exceeded', httpCode: '429' },
@@ -202,6 +306,7 @@ export class OcoyaClient {
 
 	private readBody(response: IN8nHttpFullResponse, request: OcoyaRequest): unknown {
 		const body = response.body;
+		if (request.emptyReplyAllowed && isEmptyBody(body)) return undefined;
 		const isJson = body !== null && typeof body === 'object';
 		// A create is answered with one JSON object (a list reply answers a list); anything else
 		// means a proxy or an outage page stood in between.
@@ -214,7 +319,7 @@ export class OcoyaClient {
 				{
 					message: `Ocoya answered HTTP ${response.statusCode} with a reply that is ${what}`,
 					description: request.createsResource
-						? `Ocoya accepted the request but its reply could not be read. ${MAY_EXIST_HINT}`
+						? `Ocoya accepted the request but its reply could not be read. ${mayExistHint(nounOf(request))}`
 						: 'Check the Base URL in the Ocoya API credential.',
 					httpCode: String(response.statusCode),
 					itemIndex: request.itemIndex,
@@ -251,19 +356,24 @@ export class OcoyaClient {
 	): NodeApiError {
 		const cancelled = code === 'ERR_CANCELED';
 		const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-		const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+		const notSent = isNotSentCode(code);
+		const tls = notSent && code !== undefined && !CONNECT_CODES.has(code);
 		const what = cancelled
 			? 'The request to Ocoya was cancelled'
 			: timedOut
 				? `Ocoya did not answer within the Timeout option (${request.timeoutMs} ms)`
-				: notSent
-					? `Could not connect to Ocoya at ${withoutUserInfo(this.baseUrl)}`
-					: 'The connection to Ocoya broke before its reply arrived';
-		const advice = notSent
-			? 'Nothing was sent. Check the Base URL in the Ocoya API credential and the network between n8n and Ocoya.'
-			: request.createsResource
-				? MAY_EXIST_HINT
-				: 'Try again in a moment.';
+				: tls
+					? `Could not open a secure connection to Ocoya at ${this.baseUrl.shown}`
+					: notSent
+						? `Could not connect to Ocoya at ${this.baseUrl.shown}`
+						: 'The connection to Ocoya broke before its reply arrived';
+		const advice = tls
+			? 'Nothing was sent: the server’s TLS certificate or protocol was refused before the request was written. Check the Base URL in the Ocoya API credential, and any proxy between n8n and Ocoya (a proxy’s own certificate must be trusted by n8n, e.g. through NODE_EXTRA_CA_CERTS).'
+			: notSent
+				? 'Nothing was sent. Check the Base URL in the Ocoya API credential and the network between n8n and Ocoya.'
+				: request.createsResource
+					? mayExistHint(nounOf(request))
+					: 'Try again in a moment.';
 		const detail = code ?? redact(messageOf(error) ?? 'unknown error');
 		// The code stays out of the message and out of the response object: given either, n8n swaps
 		// our message for its generic text for that code, which for ECONNRESET advises an immediate retry.
@@ -296,8 +406,9 @@ function statusAdvice(status: number, request: OcoyaRequest): string {
 	if (status === 404) {
 		return 'Check the workspace and the IDs chosen in the node: Ocoya does not know one of them.';
 	}
-	if (AMBIGUOUS_STATUSES.has(status) && request.createsResource) {
-		return MAY_EXIST_HINT;
+	// Any 5xx, a CDN's 520-524 included, may come after the server acted.
+	if (status >= 500 && request.createsResource) {
+		return mayExistHint(nounOf(request));
 	}
 	if (status >= 500) {
 		return 'Ocoya could not handle the request. Try again in a moment.';
@@ -337,6 +448,16 @@ async function pause(ms: number, signal: AbortSignal | undefined): Promise<void>
 	}
 }
 
+function nounOf(request: OcoyaRequest): string {
+	return request.resourceName ?? 'campaign';
+}
+
+/** A reply with nothing in it, as n8n's helper hands it over with `json: true`. */
+function isEmptyBody(body: unknown): boolean {
+	if (body === undefined || body === null) return true;
+	return typeof body === 'string' && body.trim() === '';
+}
+
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
@@ -352,11 +473,27 @@ function redact(text: string): string {
 	return withoutUserInfo(text).replace(/(x-api-key["':=\s]+)[^\s"',}]+/gi, '$1[redacted]');
 }
 
+/** Drops the user-info of URLs in a text; a password may itself contain `@`, so it runs to the last one before the host. */
 function withoutUserInfo(text: string): string {
-	return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1');
+	return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi, '$1');
 }
 
-function checkedBaseUrl(context: OcoyaContext, configured: unknown): string {
+interface BaseUrl {
+	/** As configured, without trailing slashes: what requests are sent to. */
+	value: string;
+	/** For messages: rebuilt from the parsed URL without user name and password. */
+	shown: string;
+}
+
+/**
+ * The rate-limit gate of a Base URL and API key: Ocoya limits per key. The name is a digest, so
+ * the key is kept nowhere new and cannot be read back from it.
+ */
+export function gateKey(baseUrl: string, apiKey: string): string {
+	return sha256Hex(`ocoya-gate\u0000${baseUrl}\u0000${apiKey}`);
+}
+
+function checkedBaseUrl(context: OcoyaContext, configured: unknown): BaseUrl {
 	const raw = typeof configured === 'string' && configured.trim() !== '' ? configured.trim() : DEFAULT_BASE_URL;
 	let url: URL;
 	try {
@@ -377,5 +514,8 @@ function checkedBaseUrl(context: OcoyaContext, configured: unknown): string {
 			},
 		);
 	}
-	return raw.replace(/\/+$/, '');
+	const value = raw.replace(/\/+$/, '');
+	url.username = '';
+	url.password = '';
+	return { value, shown: url.href.replace(/\/+$/, '') };
 }

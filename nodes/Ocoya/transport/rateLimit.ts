@@ -26,7 +26,21 @@ const SAME_WINDOW_TOLERANCE_MS = 1000;
 /** The pacing loop re-checks at least this often, so it never relies on one long timer. */
 const MAX_PUMP_SLEEP_MS = 60_000;
 
-/** Pacing states kept for credentials not in use; active ones are never dropped. */
+/**
+ * How far ahead a window's reset is believed. Ocoya's window is one minute; a reset further out
+ * than ten windows is a misread unit, a proxy's rewrite or a broken clock, and believing it
+ * would stop every request of the key for hours. Such a reset is set aside: a valid Retry-After
+ * is used instead, else the window counts as unknown (one request at a time) and a 429 backs off.
+ */
+export const MAX_BELIEVED_RESET_MS = 10 * 60_000;
+
+/**
+ * Replies without any rate-limit header in a row, all successes, before the key counts as not
+ * limited at all. One such reply is typically a proxy's or load balancer's page, not Ocoya's.
+ */
+export const HEADERLESS_SUCCESSES_FOR_UNLIMITED = 3;
+
+/** Pacing states kept for keys not in use; active ones are never dropped. */
 const MAX_IDLE_PACERS = 100;
 
 function header(headers: ResponseHeaders, name: string): string | undefined {
@@ -56,13 +70,15 @@ export function serverClockOffsetMs(headers: ResponseHeaders, now: number): numb
 }
 
 /**
- * The clock offset to read the server's times with, given the one in use and a new reply's:
- * 0 while the difference is within the `Date` header's resolution (a server in step); otherwise
- * the largest recent reading, since every reading is a lower bound of the true offset.
+ * The clock offset to read the server's times with, given the one in use and a new reply's. Every
+ * reading is a lower bound of the true offset, and reading the server's times with a lower bound
+ * never releases a request early. A reading up to a second ahead gives 0 (also a lower bound: a
+ * server in step); a reading behind, however small, is kept, since 0 would be above it and could
+ * release up to a second early. Beyond the header's resolution, the largest recent reading wins.
  */
 export function refinedClockOffsetMs(current: number, reading: number | undefined): number {
 	if (reading === undefined) return current;
-	if (Math.abs(reading) <= DATE_RESOLUTION_MS) return 0;
+	if (reading >= 0 && reading <= DATE_RESOLUTION_MS) return 0;
 	if (current !== 0 && Math.abs(reading - current) < DATE_RESOLUTION_MS) return Math.max(current, reading);
 	return reading;
 }
@@ -108,14 +124,23 @@ export interface RateLimitReading {
 	retryAt?: number;
 }
 
-/** Reads one reply; `clockOffsetMs` converts the server's epoch times to this host's clock. */
+/**
+ * Reads one reply; `clockOffsetMs` converts the server's epoch times to this host's clock. A reset
+ * more than `MAX_BELIEVED_RESET_MS` ahead is not believed (undefined). When a rate-limited request
+ * may go again: the later of a reset still ahead and a valid Retry-After (the longer honest wait);
+ * a reset already past never wins over Retry-After.
+ */
 export function readRateLimit(headers: ResponseHeaders, now: number, clockOffsetMs = 0): RateLimitReading {
-	const resetAt = parseRateLimitReset(header(headers, 'x-ratelimit-reset'), now, clockOffsetMs);
+	const parsedReset = parseRateLimitReset(header(headers, 'x-ratelimit-reset'), now, clockOffsetMs);
+	const resetAt = parsedReset !== undefined && parsedReset - now <= MAX_BELIEVED_RESET_MS ? parsedReset : undefined;
+	const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now, clockOffsetMs);
+	const believedRetryAfter = retryAfter !== undefined && retryAfter - now <= MAX_BELIEVED_RESET_MS ? retryAfter : undefined;
+	const ahead = [resetAt, believedRetryAfter].filter((at): at is number => at !== undefined && at > now);
 	return {
 		limit: numberHeader(headers, 'x-ratelimit-limit'),
 		remaining: numberHeader(headers, 'x-ratelimit-remaining'),
 		resetAt,
-		retryAt: resetAt ?? parseRetryAfter(header(headers, 'retry-after'), now, clockOffsetMs),
+		retryAt: ahead.length > 0 ? Math.max(...ahead) : (resetAt ?? believedRetryAfter),
 	};
 }
 
@@ -173,6 +198,7 @@ export class RateLimitPacer {
 	private windowResetAt?: number;
 	private remaining = 0;
 	private unlimited = false;
+	private headerlessSuccesses = 0;
 	private blockedUntil = 0;
 	private consecutive429s = 0;
 	private inFlight = 0;
@@ -222,11 +248,16 @@ export class RateLimitPacer {
 	private observe(headers: ResponseHeaders, statusCode: number, now: number): void {
 		this.clockOffsetMs = refinedClockOffsetMs(this.clockOffsetMs, serverClockOffsetMs(headers, now));
 		const reading = readRateLimit(headers, now, this.clockOffsetMs);
-		if (reading.remaining === undefined) {
-			// Only a reply with no rate-limit headers at all means nothing limits this key.
-			this.unlimited = statusCode !== 429 && reading.resetAt === undefined;
-		} else {
-			this.unlimited = false;
+		const headerless =
+			reading.remaining === undefined &&
+			reading.limit === undefined &&
+			header(headers, 'x-ratelimit-reset') === undefined &&
+			header(headers, 'retry-after') === undefined;
+		// Only successes without any rate-limit header, several in a row, mean nothing limits this
+		// key: an error page (a proxy's 502) or one odd endpoint says nothing about Ocoya's limit.
+		this.headerlessSuccesses = headerless && statusCode >= 200 && statusCode < 300 ? this.headerlessSuccesses + 1 : 0;
+		this.unlimited = this.headerlessSuccesses >= HEADERLESS_SUCCESSES_FOR_UNLIMITED;
+		if (reading.remaining !== undefined) {
 			const budget = reading.remaining - this.inFlight;
 			const known = this.windowResetAt;
 			if (reading.resetAt === undefined) {
@@ -327,13 +358,14 @@ function cancelledError(signal: AbortSignal): Error {
 const pacers = new Map<string, RateLimitPacer>();
 
 /**
- * The pacing state for one credential, by its id (never its key). Module state is shared by every
- * execution in this process; idle entries beyond a bound are dropped, oldest use first.
+ * The pacing state for one gate (a digest of the Base URL and API key, never the key). Module
+ * state is shared by every execution in this process; idle entries beyond a bound are dropped,
+ * oldest use first.
  */
-export function pacerFor(credentialId: string): RateLimitPacer {
-	let pacer = pacers.get(credentialId);
+export function pacerFor(gate: string): RateLimitPacer {
+	let pacer = pacers.get(gate);
 	if (pacer !== undefined) {
-		pacers.delete(credentialId);
+		pacers.delete(gate);
 	} else {
 		pacer = new RateLimitPacer();
 		let idleCount = 0;
@@ -346,6 +378,6 @@ export function pacerFor(credentialId: string): RateLimitPacer {
 			}
 		}
 	}
-	pacers.set(credentialId, pacer);
+	pacers.set(gate, pacer);
 	return pacer;
 }

@@ -363,7 +363,12 @@ export async function execute(
 			maxRateLimitWaitMs: maxWaitSeconds * 1000,
 		})) as IDataObject;
 	if (deduplication?.key !== undefined) {
-		return [await createOncePerKey(this, deduplication.key, itemIndex, send)];
+		return [
+			await createOncePerKey(this, deduplication.key, itemIndex, send, {
+				noun: 'campaign',
+				maxWaitMs: maxWaitSeconds * 1000,
+			}),
+		];
 	}
 	return [{ json: await send(), pairedItem: { item: itemIndex } }];
 }
