@@ -35,7 +35,7 @@ describe('package.json follows n8n’s community package rules', () => {
 		expect(pkg.n8n).toEqual({
 			n8nNodesApiVersion: 1,
 			credentials: ['dist/credentials/OcoyaApi.credentials.js'],
-			nodes: ['dist/nodes/Ocoya/Ocoya.node.js'],
+			nodes: ['dist/nodes/Ocoya/Ocoya.node.js', 'dist/nodes/OcoyaTrigger/OcoyaTrigger.node.js'],
 		});
 	});
 
@@ -69,6 +69,9 @@ describe('the published tarball', () => {
 			'dist/nodes/Ocoya/Ocoya.node.json',
 			'dist/nodes/Ocoya/ocoya.svg',
 			'dist/nodes/Ocoya/ocoya.dark.svg',
+			'dist/nodes/OcoyaTrigger/OcoyaTrigger.node.json',
+			'dist/nodes/OcoyaTrigger/ocoya.svg',
+			'dist/nodes/OcoyaTrigger/ocoya.dark.svg',
 			'dist/credentials/ocoya.svg',
 			'dist/credentials/ocoya.dark.svg',
 		]) {
@@ -94,6 +97,18 @@ describe('the built node as n8n loads it', () => {
 		expect(description.usableAsTool).toBe(true);
 		const operation = description.properties.find((property) => property.name === 'operation');
 		expect(operation?.options).toEqual([expect.objectContaining({ value: 'create', action: 'Create a campaign' })]);
+	});
+
+	it('the trigger is a polling trigger with the Ocoya credential, and its codex names it', () => {
+		const { OcoyaTrigger } = require(path.join(root, 'dist/nodes/OcoyaTrigger/OcoyaTrigger.node.js')) as typeof import('../nodes/OcoyaTrigger/OcoyaTrigger.node');
+		const description = new OcoyaTrigger().description;
+		expect(description).toMatchObject({ name: 'ocoyaTrigger', polling: true, group: ['trigger'], inputs: [] });
+		expect(description.credentials).toEqual([{ name: 'ocoyaApi', required: true }]);
+		const codex = JSON.parse(readFileSync(path.join(root, 'dist/nodes/OcoyaTrigger/OcoyaTrigger.node.json'), 'utf8')) as { node: string; categories: string[] };
+		expect(codex.node).toBe(`${pkg.name}.ocoyaTrigger`);
+		expect(codex.categories).toEqual(['Marketing & Content']);
+		const light = readFileSync(path.join(root, 'dist/nodes/OcoyaTrigger/ocoya.svg'), 'utf8');
+		expect(light).not.toEqual(readFileSync(path.join(root, 'dist/nodes/OcoyaTrigger/ocoya.dark.svg'), 'utf8'));
 	});
 
 	it('codex names the node and its category', () => {

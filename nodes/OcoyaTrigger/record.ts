@@ -5,10 +5,12 @@
  * - it is written once per poll, after the last page (a failed or skipped poll changes nothing);
  * - a poll with no record for its settings (a baseline) records and emits nothing; at activation
  *   that record is saved, and a later emitting poll saves it otherwise;
- * - a change a poll makes without emitting is never one a later poll needs to avoid a duplicate:
- *   losing it (a restart reloads the last saved record) can only delay a "left" mark. It can never
- *   repeat an item: every item is recorded in the same write as the poll that emits it, and that
- *   emission is what makes n8n save it.
+ * - every item is recorded in the same write as the poll that emits it, and that emission is what
+ *   makes n8n save it, so a restart never repeats an item;
+ * - what a poll changes without emitting (a "left" mark, a status seen in First Appearance mode)
+ *   lives in memory until the next save. A restart that loses it only delays a "left" mark: the
+ *   activation poll, which n8n saves, sees the post group gone again. Only a post group that left
+ *   and came back before that poll saw it gone is not emitted again.
  */
 import type { IDataObject } from 'n8n-workflow';
 
