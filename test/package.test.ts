@@ -91,11 +91,14 @@ describe('the published tarball', () => {
 });
 
 describe('the built node as n8n loads it', () => {
-	it('is usable as an AI tool, with one Create Campaign action', () => {
+	it('is usable as an AI tool; Campaign, the default resource, keeps its one Create Campaign action', () => {
 		const { Ocoya } = require(path.join(root, 'dist/nodes/Ocoya/Ocoya.node.js')) as typeof import('../nodes/Ocoya/Ocoya.node');
 		const description = new Ocoya().description;
 		expect(description.usableAsTool).toBe(true);
-		const operation = description.properties.find((property) => property.name === 'operation');
+		expect(description.properties.find((property) => property.name === 'resource')?.default).toBe('campaign');
+		const operation = description.properties.find(
+			(property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes('campaign'),
+		);
 		expect(operation?.options).toEqual([expect.objectContaining({ value: 'create', action: 'Create a campaign' })]);
 	});
 
