@@ -475,7 +475,8 @@ export async function runMixedBurst(options: {
 	const unexpectedRequests = requests
 		.filter((r) => {
 			const query = expectedQuery[endpointOf(r)];
-			return query === undefined || JSON.stringify(r.query) !== JSON.stringify(query);
+			const sorted = (q: Record<string, unknown>): string => JSON.stringify(Object.entries(q).sort(([a], [b]) => a.localeCompare(b)));
+			return query === undefined || sorted(r.query) !== sorted(query);
 		})
 		.map((r) => `${r.method} ${r.url}`);
 	const { timeMs, firstRequestAt } = logTimeline(`${options.mode}/mixed`, requests, events);
