@@ -65,10 +65,10 @@ describe('lists that depend on the workspace', () => {
 		expect(second).toEqual([{ name: 'Side Brand', value: 'bk_2' }]);
 	});
 
-	it('social profiles show their platform', async () => {
+	it('social profiles show their network, named as in the Provider dropdown', async () => {
 		expect(ok(await runLoader(standIn, 'getSocialProfiles'))).toEqual([
-			{ name: '@acme (INSTAGRAM)', value: 'sp_standin_2' },
-			{ name: 'Acme on LinkedIn (LINKEDIN)', value: 'sp_standin_1' },
+			{ name: '@acme (Instagram)', value: 'sp_standin_2' },
+			{ name: 'Acme on LinkedIn (LinkedIn)', value: 'sp_standin_1' },
 		]);
 	});
 
