@@ -48,10 +48,27 @@ export interface PostPages {
 }
 
 /**
+ * The page to ask for next: records from `next` on are unread and `need` (≤ 50) more are wanted.
+ * Ocoya's `page` counts pages of the size asked in the same request (records page × perPage
+ * onwards), so a smaller `perPage` later in a listing must keep the page aligned: this picks the
+ * smallest size from `need` to 50 whose page, containing `next`, reaches `next + need` (one
+ * request, as few records as possible); when none does, a page of 50 containing `next`.
+ * Records before `next` that such a page repeats are dropped as duplicates by id.
+ */
+export function nextPage(next: number, need: number): { page: number; perPage: number } {
+	for (let perPage = need; perPage <= MAX_PER_PAGE; perPage++) {
+		const page = Math.floor(next / perPage);
+		if ((page + 1) * perPage >= next + need) return { page, perPage };
+	}
+	return { page: Math.floor(next / MAX_PER_PAGE), perPage: MAX_PER_PAGE };
+}
+
+/**
  * Reads `GET /post` page by page from page 0, each page through the client (and so through the
- * key's rate-limit gate): `perPage` is min(50, what is still needed), no page is fetched twice,
- * the first page shorter than asked for ends the listing, and post groups are de-duplicated by
- * `id` (an order that shifts between pages can repeat one).
+ * key's rate-limit gate): `perPage` is min(50, what is still needed) as far as page alignment
+ * allows (see `nextPage`), no page is fetched twice, the first page shorter than asked for ends
+ * the listing, and post groups are de-duplicated by `id` (an order that shifts between pages can
+ * repeat one).
  */
 export async function readPostPages(
 	client: OcoyaClient,
@@ -63,11 +80,13 @@ export async function readPostPages(
 	const ids = new Set<string>();
 	let pages = 0;
 	let lastPageFull = false;
-	for (let page = 0; ; page++) {
+	/** Index of the first record not read yet. */
+	let next = 0;
+	for (;;) {
 		if (options.maxPages !== undefined && pages >= options.maxPages) return result(false);
 		const wanted = options.limit === undefined ? MAX_PER_PAGE : options.limit - seen.size;
 		if (wanted <= 0) return result(false);
-		const perPage = Math.min(MAX_PER_PAGE, wanted);
+		const { page, perPage } = nextPage(next, Math.min(MAX_PER_PAGE, wanted));
 		const reply = await client.request({
 			...request,
 			method: 'GET',
@@ -91,6 +110,7 @@ export async function readPostPages(
 		lastPageFull = list.length >= perPage;
 		// A server that ignores `page` would otherwise be read forever with Return All.
 		if (!lastPageFull || newIds === 0) return result(true);
+		next = (page + 1) * perPage;
 	}
 
 	function result(complete: boolean): PostPages {
