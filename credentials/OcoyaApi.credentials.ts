@@ -47,7 +47,11 @@ export class OcoyaApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// The node refuses plain http to any host but loopback; n8n runs this test without the node,
+			// so the same rule is here: such a Base URL becomes an invalid URL that names the problem, and
+			// the request fails before a connection is made, without sending the key.
+			baseURL:
+				'={{ /^\\s*(https:\\/\\/|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/|\\s*$))/i.test($credentials.baseUrl) ? $credentials.baseUrl.trim().replace(/\\/+$/, "") : "base-url-must-use-https-not-plain-http://refused" }}',
 			url: '/me',
 			method: 'GET',
 		},

@@ -29,6 +29,28 @@ describe('credential test (the "Test" button in n8n)', () => {
 		expect(standIn.requests).toHaveLength(1);
 	});
 
+	it.each([
+		['a host on the network', () => 'http://ocoya-proxy.example.com/api/_public/v1'],
+		['0.0.0.0, which reaches this machine', () => standIn.baseUrl.replace('127.0.0.1', '0.0.0.0')],
+		['a name that only starts like localhost', () => 'http://localhost.example.com/api/_public/v1'],
+	])('refuses plain http to %s: the check fails before any connection, naming the rule', async (_name, baseUrl) => {
+		const result = await testCredential(ocoyaCredential, { apiKey: standIn.apiKey, baseUrl: baseUrl() });
+		expect(result.status).toBe('Error');
+		expect(String((result.error as Error | undefined)?.message)).toContain('base-url-must-use-https-not-plain-http');
+		expect(standIn.requests).toHaveLength(0);
+		expect(result.message).not.toContain(standIn.apiKey);
+	});
+
+	it.each([
+		['localhost', (url: string) => url.replace('127.0.0.1', 'localhost')],
+		['LOCALHOST in capitals', (url: string) => url.replace('http://127.0.0.1', 'HTTP://LOCALHOST')],
+		['127.0.0.1 with spaces around', (url: string) => `  ${url}  `],
+	])('still tests plain http to %s', async (_name, variant) => {
+		const result = await testCredential(ocoyaCredential, { apiKey: standIn.apiKey, baseUrl: variant(standIn.baseUrl) });
+		expect(result.status).toBe('OK');
+		expect(standIn.requests).toHaveLength(1);
+	});
+
 	it('defaults to Ocoya’s public API', () => {
 		const baseUrl = ocoyaCredential.properties.find((property) => property.name === 'baseUrl');
 		expect(baseUrl?.default).toBe('https://app.ocoya.com/api/_public/v1');
