@@ -38,6 +38,16 @@ describe('Account › Get', () => {
 		expect(result.error?.message).toBe("Could not read Ocoya's reply to GET /me: it is not a JSON object");
 	});
 
+	it('is safe to repeat: a 503 is tried again 1 s later', async () => {
+		standIn.failNext({ match: { method: 'GET', path: '/me' }, status: 503 });
+		const result = await runCreate(standIn, parameters);
+
+		const arrivals = standIn.requestsTo('GET', '/me').map((r) => r.receivedAt);
+		expect(arrivals).toHaveLength(2);
+		expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(950);
+		expect(result.items).toEqual([{ json: ME, pairedItem: { item: 0 } }]);
+	});
+
 	it('refuses a Timeout out of range before sending anything', async () => {
 		const result = await runCreate(standIn, { ...parameters, options: { timeout: 10 } });
 
@@ -106,6 +116,15 @@ describe('Social Profile › Get Connection URL', () => {
 		});
 		expect(String(result.items[1].json.error)).toMatch(/\[item 1\]$/);
 	});
+
+	it('is safe to repeat: a timeout is tried again, and the answer of the second attempt comes out', async () => {
+		standIn.failNext({ match: { method: 'GET', path: '/social-profiles/connection-url' }, delayMs: 3_000 });
+		const result = await runCreate(standIn, parameters({ options: { timeout: 1_000 } }));
+
+		expect(standIn.requestsTo('GET', '/social-profiles/connection-url')).toHaveLength(2);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.provider).toBe('instagram');
+	}, 20_000);
 
 	it('refuses a blank workspace before sending anything', async () => {
 		const result = await runCreate(standIn, parameters({ workspaceId: { __rl: true, mode: 'id', value: ' ' } }));

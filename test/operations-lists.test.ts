@@ -188,3 +188,39 @@ describe('an empty list', () => {
 		expect(result.items).toEqual([]);
 	});
 });
+
+describe('the reads are safe to repeat', () => {
+	const standIn = useStandIn({ seed: { 'hashtag-libraries': entities('hashtag-libraries', 2) } });
+
+	it('a 503 and a 504 are tried again 1 s, then 2 s later, and the third answer comes out', async () => {
+		standIn.failNext({ match: { method: 'GET', path: '/hashtag-libraries' }, status: 503 });
+		standIn.failNext({ match: { method: 'GET', path: '/hashtag-libraries' }, status: 504 });
+		const result = await runCreate(standIn, parameters(LISTS[2]));
+
+		expect(result.error).toBeUndefined();
+		const arrivals = standIn.requests.map((r) => r.receivedAt);
+		expect(standIn.requests.map((r) => [r.method, r.path, r.query])).toEqual(
+			Array.from({ length: 3 }, () => ['GET', '/hashtag-libraries', { workspaceId: WORKSPACE }]),
+		);
+		expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(950);
+		expect(arrivals[2] - arrivals[1]).toBeGreaterThanOrEqual(1950);
+		expect(result.items.map((item) => item.json)).toEqual(entities('hashtag-libraries', 2));
+	}, 20_000);
+
+	it('a reset connection is tried again; after 3 failures in all the item fails with the last one', async () => {
+		standIn.failNext({ match: { method: 'GET', path: '/workspaces' }, reset: 'before-body' });
+		standIn.failNext({ match: { method: 'GET', path: '/workspaces' }, status: 502, times: 2 });
+		const result = await runCreate(standIn, parameters(LISTS[0]));
+
+		expect(standIn.requestsTo('GET', '/workspaces')).toHaveLength(3);
+		expect(result.items).toEqual([]);
+		expect(result.error?.message).toContain('HTTP 502');
+	}, 20_000);
+
+	it('a 404 (an unknown workspace) is not tried again', async () => {
+		const result = await runCreate(standIn, parameters(LISTS[2], { workspaceId: { __rl: true, mode: 'id', value: 'ws_unknown' } }));
+
+		expect(standIn.requests).toHaveLength(1);
+		expect(result.error?.message).toContain('HTTP 404');
+	});
+});
