@@ -496,6 +496,9 @@ export async function n8nEnv(options: N8nEnvOptions): Promise<NodeJS.ProcessEnv>
 		// The internal task runner broker would otherwise take 5679 in every process, clashing in parallel.
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: LOOPBACK,
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		// n8n 2.x runs Code nodes in a task runner process by default; 1.x only when told to. Both lines
+		// run them the same way here, so a Code node in an example is tested as 2.x users run it.
+		N8N_RUNNERS_ENABLED: major < 2 ? 'true' : undefined,
 		// mcp-registry fetches api.n8n.io at startup. n8n 1.x has no such module and exits on
 		// `Error: Unknown module "mcp-registry"` before doing anything.
 		N8N_DISABLED_MODULES: major >= 2 ? 'mcp-registry' : undefined,

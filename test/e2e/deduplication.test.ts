@@ -18,6 +18,7 @@ import {
 	CREDENTIAL_NAME,
 	EXAMPLES,
 	executionRunData,
+	failedExecutionStatus,
 	importAndPublish,
 	log,
 	n8nRequirement,
@@ -183,7 +184,7 @@ const regularMode = requirementsMet(__filename, n8nRequirement());
 		standIn.failNext({ status: 400, body: { message: 'prompt must not mention competitors' } });
 
 		const first = await deliver(target, lead('rejected'));
-		expect(first.status).toBe(500);
+		expect(first.status).toBe(failedExecutionStatus());
 		expect(standIn.campaignsCreated).toBe(0);
 		const runData = await failedRunData(target, 1);
 		expect(runData).toContain('Ocoya returned HTTP 400: prompt must not mention competitors');
@@ -202,7 +203,7 @@ const regularMode = requirementsMet(__filename, n8nRequirement());
 		standIn.failNext({ status: 500 });
 
 		const first = await deliver(target, lead('ambiguous'));
-		expect(first.status).toBe(500);
+		expect(first.status).toBe(failedExecutionStatus());
 		const runData = await failedRunData(target, 2);
 		expect(runData).toContain('Ocoya returned HTTP 500');
 		expect(runData).toContain('The campaign may have been created; check Ocoya before retrying.');

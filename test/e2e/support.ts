@@ -16,6 +16,9 @@ import {
 	n8nCli,
 	outboundRecord,
 	tempUserFolder,
+	n8nApp,
+	n8nMajor,
+	type N8nApp,
 	type N8nCliResult,
 	type N8nSession,
 } from '../../dev/n8n/app';
@@ -322,6 +325,15 @@ export interface WebhookReply {
 	status: number;
 	/** Parsed JSON, else the text. */
 	body: unknown;
+}
+
+/**
+ * n8n's answer to a webhook in "Respond to Webhook" mode whose execution fails before that node:
+ * 2.x sends 500 `{ message: 'Error in workflow' }`; 1.x sends 200 with an empty body. Either way
+ * the execution is recorded as an error, which is what the suites assert next.
+ */
+export function failedExecutionStatus(app: N8nApp = n8nApp()): number {
+	return n8nMajor(app) >= 2 ? 500 : 200;
 }
 
 /** POSTs a JSON body to a production webhook of the n8n at `baseUrl`, like a CRM would. */
