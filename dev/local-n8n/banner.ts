@@ -12,12 +12,18 @@ export interface BannerInput {
 	live: boolean;
 	examples: Example[];
 	owner: OwnerLogin;
+	/** Seconds between the stand-in's status-mover steps; 0 when it moves posts only on the admin route. */
+	movePostsEverySeconds: number;
 	seconds: number;
 }
 
-export function printBanner({ url, standIn, model, live, examples, owner, seconds }: BannerInput): void {
+/** The shell command that moves the stand-in's posts one step now (its admin route). */
+export function advancePostsCommand(standIn: StandIn): string {
+	return `curl -X POST ${standIn.adminUrl}/advance`;
+}
+
+export function printBanner({ url, standIn, model, live, examples, owner, movePostsEverySeconds, seconds }: BannerInput): void {
 	const rule = '─'.repeat(78);
-	const manual = examples.find((e) => e.manual);
 	const hooked = examples.filter((e) => e.webhooks.length > 0);
 	say(rule);
 	say(`n8n is ready (${seconds} s), with the Ocoya node from this repo.`);
@@ -37,6 +43,12 @@ export function printBanner({ url, standIn, model, live, examples, owner, second
 			? `              credential "${LIVE_CREDENTIAL.name}" uses OCOYA_API_KEY and ${LIVE_BASE_URL}`
 			: `              set OCOYA_API_KEY to also get a "${LIVE_CREDENTIAL.name}" credential for your real account`,
 	);
+	say(
+		movePostsEverySeconds > 0
+			? `              posts change status every ${movePostsEverySeconds} s (a new draft, one posted, one failed); now:`
+			: '              posts change status when you ask (a new draft, one posted, one failed):',
+	);
+	say(`              ${advancePostsCommand(standIn)}`);
 	if (model) {
 		say(`  Test model  ${model.baseUrl}  credential "${LOCAL_MODEL_CREDENTIAL.name}" (OpenAI type):`);
 		say('              calls the Ocoya tool once from your chat message and reports the result');
@@ -55,7 +67,21 @@ export function printBanner({ url, standIn, model, live, examples, owner, second
 	say('  What to click:');
 	let step = 1;
 	say(`    ${step++}. Open ${url} and log in.`);
-	if (manual) say(`    ${step++}. Open "${manual.name}" → Execute workflow; the Ocoya node's output shows the queued campaigns.`);
+	for (const e of examples.filter((x) => x.manual)) say(`    ${step++}. Open "${e.name}" → Execute workflow; each node's output shows what went to Ocoya and back.`);
+	for (const e of examples.filter((x) => x.ocoyaTriggers.length > 0)) {
+		for (const trigger of e.ocoyaTriggers) {
+			const watched = trigger.statuses.length ? trigger.statuses.join(', ') : 'the chosen statuses';
+			const moves = movePostsEverySeconds > 0 ? `every ${movePostsEverySeconds} s, or now with the curl line above` : 'with the curl line above';
+			say(
+				e.active
+					? `    ${step++}. "${e.name}" is active: its "${trigger.node}" polls ${trigger.polls} for posts in ${watched}.`
+					: `    ${step++}. Publish "${e.name}" (it is not active): its "${trigger.node}" then polls ${trigger.polls} for posts in ${watched}.`,
+			);
+			say(`         Its first poll only records the posts it finds. Posts move ${moves};`);
+			say('         the next poll runs the workflow once per change: Overview → Executions. To see the');
+			say(`         items before publishing, open "${trigger.node}" and click Fetch Test Event.`);
+		}
+	}
 	for (const e of hooked) {
 		for (const hook of e.webhooks) {
 			say(

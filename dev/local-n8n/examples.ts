@@ -34,6 +34,16 @@ interface Webhook {
 	body: unknown;
 }
 
+/** An Ocoya Trigger in an example: it fires when the stand-in's posts change status. */
+export interface OcoyaTriggerInfo {
+	/** The node's name in the workflow. */
+	node: string;
+	/** The statuses it watches (the node's `statuses` parameter), e.g. ['DRAFT']. */
+	statuses: string[];
+	/** Its Poll Times in words, e.g. 'every minute'. */
+	polls: string;
+}
+
 export interface Example {
 	file: string;
 	id: string;
@@ -46,6 +56,8 @@ export interface Example {
 	chat: boolean;
 	/** Chat model nodes without a credential: the user must add one (e.g. OpenAI) first. */
 	modelsWithoutCredential: string[];
+	/** Its Ocoya Trigger nodes: published, they poll the stand-in and run when posts change status. */
+	ocoyaTriggers: OcoyaTriggerInfo[];
 	/** Published after import: it has a webhook, or says active: true. */
 	publish: boolean;
 	/** Set after the import step. */
@@ -54,12 +66,21 @@ export interface Example {
 	active?: boolean;
 }
 
-/** examples/*.json, one workflow each (an array of workflows is accepted too). */
-export function readExamples(): Example[] {
-	if (!fs.existsSync(EXAMPLES_DIR)) return [];
+/**
+ * examples/*.json (or `dir`), one workflow each (an array of workflows is accepted too), in file
+ * name order. A file that is not JSON, or a workflow without id or nodes, is skipped with a note.
+ */
+export function readExamples(dir: string = EXAMPLES_DIR): Example[] {
+	if (!fs.existsSync(dir)) return [];
 	const examples: Example[] = [];
-	for (const file of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort()) {
-		const parsed = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as WorkflowJson | WorkflowJson[];
+	for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+		let parsed: WorkflowJson | WorkflowJson[];
+		try {
+			parsed = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson | WorkflowJson[];
+		} catch (error) {
+			say(`• skipping examples/${file}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+			continue;
+		}
 		for (const json of Array.isArray(parsed) ? parsed : [parsed]) {
 			// Without a fixed id there is no way to tell "already imported" from "new", and every start would add a copy.
 			if (!json.id || !Array.isArray(json.nodes)) {
@@ -84,11 +105,38 @@ export function readExamples(): Example[] {
 				modelsWithoutCredential: json.nodes
 					.filter((n) => /\.lmChat/.test(n.type) && Object.keys(n.credentials ?? {}).length === 0)
 					.map((n) => n.name),
+				ocoyaTriggers: json.nodes.filter((n) => /\.ocoyaTrigger$/.test(n.type)).map(ocoyaTriggerOf),
 				publish: webhooks.length > 0 || json.active === true,
 			});
 		}
 	}
 	return examples;
+}
+
+function ocoyaTriggerOf(node: WorkflowNode): OcoyaTriggerInfo {
+	const statuses = Array.isArray(node.parameters?.statuses) ? node.parameters.statuses.filter((s): s is string => typeof s === 'string') : [];
+	return { node: node.name, statuses, polls: pollTimesInWords(node.parameters?.pollTimes) };
+}
+
+/** n8n's Poll Times parameter (`{ item: [{ mode, value?, unit? }] }`) in words, for the banner. */
+export function pollTimesInWords(pollTimes: unknown): string {
+	const items = (pollTimes as { item?: Array<Record<string, unknown>> } | undefined)?.item;
+	// n8n's default for a polling trigger without Poll Times is every minute.
+	if (!Array.isArray(items) || items.length === 0) return 'every minute';
+	return items
+		.map((item) => {
+			switch (item.mode) {
+				case 'everyMinute':
+					return 'every minute';
+				case 'everyHour':
+					return 'every hour';
+				case 'everyX':
+					return `every ${String(item.value)} ${String(item.unit)}`;
+				default:
+					return String(item.mode);
+			}
+		})
+		.join(' and ');
 }
 
 /** Method, path and a sample body: pinned data, else the JSON example in the node's notes, else a lead. */

@@ -20,6 +20,7 @@ import { printBanner } from './banner';
 import { importExamples, readExamples } from './examples';
 import {
 	DATA_DIR,
+	DEFAULT_MOVE_POSTS_EVERY_S,
 	N8nTerminalFilter,
 	StartError,
 	ensureOwner,
@@ -94,7 +95,7 @@ export async function runLocalQueue(layout: QueueLayout = DEFAULT_QUEUE_LAYOUT):
 		force: (signal) => say(`\n${signal}: forcing`),
 	});
 
-	standIn = await startStandIn({ rateLimit: OCOYA_RATE_LIMIT, keepProcessAlive: true });
+	standIn = await startStandIn({ rateLimit: OCOYA_RATE_LIMIT, keepProcessAlive: true, statusMoverIntervalMs: DEFAULT_MOVE_POSTS_EVERY_S * 1000 });
 	say(`• Ocoya API stand-in: ${standIn.baseUrl} (${OCOYA_RATE_LIMIT.limit} requests a minute, like Ocoya)`);
 	const examples = readExamples();
 	let live = false;
@@ -117,7 +118,7 @@ export async function runLocalQueue(layout: QueueLayout = DEFAULT_QUEUE_LAYOUT):
 	const owner = await ensureOwner(stack.url);
 	const active = new Set([...main.output().matchAll(/Activated workflow ".*" \(ID: ([\w-]+)\)/g)].map((m) => m[1]));
 	for (const example of examples) example.active = active.has(example.id);
-	printBanner({ url: stack.url, standIn, live, examples, owner, seconds: Math.round((Date.now() - startedAt) / 1000) });
+	printBanner({ url: stack.url, standIn, live, examples, owner, movePostsEverySeconds: DEFAULT_MOVE_POSTS_EVERY_S, seconds: Math.round((Date.now() - startedAt) / 1000) });
 	say('  Queue mode:');
 	say(`    main        ${stack.url} (editor, webhooks; puts each execution on the queue)`);
 	for (const worker of stack.workers) say(`    ${worker.name.padEnd(11)} runs up to ${layout.concurrency} executions at once (health ${worker.handle.url}/healthz)`);

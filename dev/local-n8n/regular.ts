@@ -35,6 +35,7 @@ import { printBanner } from './banner';
 import { importExamples, readExamples } from './examples';
 import {
 	DATA_DIR,
+	DEFAULT_MOVE_POSTS_EVERY_S,
 	LOOPBACK,
 	N8nTerminalFilter,
 	StartError,
@@ -60,6 +61,8 @@ const DEFAULT_MODEL_PORT = 4011;
 export interface LocalN8nOptions {
 	/** n8n's port; it must be free. Default: 5678, else any free port. */
 	port?: number;
+	/** Seconds between the stand-in's status-mover steps (0: only on the admin route). Default DEFAULT_MOVE_POSTS_EVERY_S. */
+	movePostsEverySeconds?: number;
 }
 
 // ---------------------------------------------------------------- ports
@@ -98,13 +101,14 @@ async function chooseN8nPort(requested: number | undefined): Promise<number> {
 }
 
 /** The stand-in on its fixed port, or on a free one when that is taken (the credential follows it). */
-async function startOcoyaStandIn(): Promise<StandIn> {
+async function startOcoyaStandIn(movePostsEverySeconds: number): Promise<StandIn> {
+	const options = { keepProcessAlive: true, statusMoverIntervalMs: movePostsEverySeconds > 0 ? movePostsEverySeconds * 1000 : undefined };
 	try {
-		return await startStandIn({ port: DEFAULT_STAND_IN_PORT, keepProcessAlive: true });
+		return await startStandIn({ ...options, port: DEFAULT_STAND_IN_PORT });
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
 		say(`• port ${DEFAULT_STAND_IN_PORT} is in use, so the Ocoya stand-in gets a free port`);
-		return await startStandIn({ port: 0, keepProcessAlive: true });
+		return await startStandIn({ ...options, port: 0 });
 	}
 }
 
@@ -183,7 +187,8 @@ export async function runLocalN8n(options: LocalN8nOptions = {}): Promise<number
 	const typePrefix = installPackageIntoUserFolder(USER_FOLDER);
 	say(`• package copied into ${rel(USER_FOLDER)}/.n8n/nodes (node type ${typePrefix}.ocoya)`);
 
-	const standIn = await startOcoyaStandIn();
+	const movePostsEverySeconds = options.movePostsEverySeconds ?? DEFAULT_MOVE_POSTS_EVERY_S;
+	const standIn = await startOcoyaStandIn(movePostsEverySeconds);
 	state.standIn = standIn;
 	say(`• Ocoya API stand-in: ${standIn.baseUrl}`);
 	const model = await startLocalModel();
@@ -212,7 +217,7 @@ export async function runLocalN8n(options: LocalN8nOptions = {}): Promise<number
 	// What n8n itself activated, which also covers kept examples the user unpublished or published.
 	const active = new Set([...n8n.output().matchAll(/Activated workflow ".*" \(ID: ([\w-]+)\)/g)].map((m) => m[1]));
 	for (const example of examples) example.active = active.has(example.id);
-	printBanner({ url: n8n.url, standIn, model, live, examples, owner, seconds: Math.round((Date.now() - startedAt) / 1000) });
+	printBanner({ url: n8n.url, standIn, model, live, examples, owner, movePostsEverySeconds, seconds: Math.round((Date.now() - startedAt) / 1000) });
 	state.stopRequestLog = logStandInRequests(standIn);
 	state.ready = true;
 

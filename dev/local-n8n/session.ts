@@ -41,12 +41,27 @@ export class StartError extends Error {
 }
 
 /**
- * Prints each request the stand-in answered, so the user sees what the node sent. The stand-in
- * has no per-request hook, so this polls its record. Returns a stop that prints what is left.
+ * How often `npm start` and `npm run start:queue` have the stand-in move its posts through statuses
+ * (a new draft, one posted, one failed: its status mover), so a published Ocoya Trigger has
+ * something to fire on without anyone calling the admin route.
+ */
+export const DEFAULT_MOVE_POSTS_EVERY_S = 60;
+
+/**
+ * Prints each request the stand-in answered, so the user sees what the node sent, and each post
+ * status change (the mover's, or one asked for on the admin route), so they see what a trigger
+ * will find. The stand-in has no per-request hook, so this polls its record. Returns a stop that
+ * prints what is left.
  */
 export function logStandInRequests(standIn: StandIn): () => void {
 	let next = 0;
+	let nextChange = standIn.postChanges.length;
 	const flush = (all: boolean): void => {
+		for (; nextChange < standIn.postChanges.length; nextChange += 1) {
+			const change = standIn.postChanges[nextChange];
+			const what = change.from === null ? `appeared as ${change.to}` : change.to === null ? 'removed' : `${change.from} → ${change.to}`;
+			say(`stand-in | post ${change.id} in ${change.workspaceId} ${what}`);
+		}
 		for (; next < standIn.requests.length; next += 1) {
 			const request = standIn.requests[next];
 			// Recorded on arrival; wait for the reply (a reset socket never gets a status).
