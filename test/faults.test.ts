@@ -6,7 +6,7 @@
 import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
 import { freePort } from '../dev/n8n/app';
-import { startStandIn, type Fault, type StandIn } from '../dev/ocoya-stand-in';
+import { DEFAULT_API_KEY, startStandIn, type Fault, type StandIn } from '../dev/ocoya-stand-in';
 import { createParameters, everythingVisible, items, runCreate, useStandIn } from './support/ocoya';
 
 const MAY_EXIST = /The campaign may have been created; check Ocoya before retrying/;
@@ -263,6 +263,32 @@ describe('faults of the create call', () => {
 		expect(failure[0].pairedItem).toEqual({ item: 0 });
 	});
 
+	it.each([
+		['an expression reading a node that does not exist', { prompt: "={{ $('Missing Node').item.json.product }}" }],
+		['an unsupported operation', { operation: 'archive' }],
+	])('with the error output, %s goes to the error output, with no empty message (n8n 1.x routes only {error} or {error, message})', async (_name, overrides) => {
+		const result = await runCreate(standIn, createParameters(overrides), {
+			inputItems: items({ deal: 'D-1' }),
+			nodeOverrides: { onError: 'continueErrorOutput' },
+		});
+		seen.push(everythingVisible(result));
+
+		expect(result.error).toBeUndefined();
+		const [success, failure] = result.outputs;
+		expect(success).toHaveLength(0);
+		expect(failure).toHaveLength(1);
+		const json = failure[0].json;
+		expect(typeof json.error).toBe('string');
+		// n8n 1.x's rule, on what the node added to the input item's fields.
+		const added = Object.keys(json).filter((key) => key !== 'deal');
+		const routableOn1x =
+			(added.length === 1 && added[0] === 'error') ||
+			(added.length === 2 && added.includes('message') && typeof json.message === 'string' && json.message !== '');
+		expect(added).not.toContain('description');
+		expect(routableOn1x).toBe(true);
+		expect(standIn.requests).toHaveLength(0);
+	});
+
 	it('the stand-in’s real key check: a wrong key is a 403 that points at the credential', async () => {
 		const result = await runCreate({ baseUrl: standIn.baseUrl, apiKey: 'wrong-key-0123456789' }, createParameters());
 		seen.push(everythingVisible(result));
@@ -272,8 +298,9 @@ describe('faults of the create call', () => {
 	});
 
 	it('never shows the API key in any output or error of this suite', () => {
-		expect(seen).toHaveLength(cases.length + 5);
-		for (const text of seen) expect(text).not.toContain(standIn.apiKey);
+		expect(seen).toHaveLength(cases.length + 7);
+		// Every test has its own key; they all start with the stand-in's default.
+		for (const text of seen) expect(text).not.toContain(DEFAULT_API_KEY);
 		// The suite must have looked at real errors, or the check above proves nothing.
 		expect(seen.join('\n')).toContain('HTTP 502');
 	});

@@ -75,16 +75,24 @@ function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: nu
 
 /**
  * On the regular output a failed item carries the status for IF/Switch nodes. Routed to the error
- * output it may hold only `error` and `message`: n8n 1.x moves an item there only when its json has
- * no other keys (2.x also allows `details`), and then merges in the input item's fields.
+ * output it may hold only `error` and a non-empty `message`: n8n 1.x moves an item there only when
+ * its json is `{ error }` or `{ error, message }` with a message (2.x also allows `details`), and
+ * then merges in the input item's fields. So `message` is left out when there is no description.
  */
 function errorItem(error: unknown, toErrorOutput: boolean): IDataObject {
 	const message = error instanceof Error ? error.message : String(error);
-	const description =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? (error.description ?? undefined)
-			: undefined;
-	if (toErrorOutput) return { error: message, message: description };
+	const description = descriptionOf(error);
+	if (toErrorOutput) return description === undefined ? { error: message } : { error: message, message: description };
+	const json: IDataObject = { error: message };
+	if (description !== undefined) json.description = description;
 	const httpCode = error instanceof NodeApiError ? (error.httpCode ?? undefined) : undefined;
-	return { error: message, description, httpCode };
+	if (httpCode !== undefined) json.httpCode = httpCode;
+	return json;
+}
+
+/** The description of any error that has one (node errors, expression errors, ...), when not empty. */
+function descriptionOf(error: unknown): string | undefined {
+	if (error === null || typeof error !== 'object' || !('description' in error)) return undefined;
+	const { description } = error as { description?: unknown };
+	return typeof description === 'string' && description.trim() !== '' ? description : undefined;
 }
