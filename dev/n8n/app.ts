@@ -779,11 +779,21 @@ export async function ownerSession(baseUrl: string, options: OwnerOptions = {}):
 		.join('; ');
 	return {
 		request: async <T>(method: string, urlPath: string, body?: unknown): Promise<T> => {
-			const res = await fetch(`${baseUrl}${urlPath}`, {
-				method,
-				headers: { ...headers, cookie },
-				body: body === undefined ? undefined : JSON.stringify(body),
-			});
+			const send = async (): Promise<Response> =>
+				await fetch(`${baseUrl}${urlPath}`, {
+					method,
+					headers: { ...headers, cookie },
+					body: body === undefined ? undefined : JSON.stringify(body),
+				});
+			let res: Response;
+			try {
+				res = await send();
+			} catch (error) {
+				// fetch's pooled keep-alive socket can be one n8n is closing just then ("fetch failed",
+				// seen on a loaded machine); a GET is safe to send once more, nothing else is.
+				if (method.toUpperCase() !== 'GET') throw error;
+				res = await send();
+			}
 			const text = await res.text();
 			if (!res.ok) throw new Error(`${method} ${urlPath}: ${res.status} ${text}`);
 			return (text ? JSON.parse(text) : undefined) as T;
