@@ -6,13 +6,12 @@ import { listIn } from '../transport/pagination';
 import {
 	DEFAULT_LIMIT,
 	limitField,
-	readRequestOptions,
 	readReturnLimit,
 	readWorkspaceId,
 	returnAllField,
 	workspaceIdField,
 } from './fields';
-import { readOperationOptions, type OperationModule } from './operation';
+import { readOperationOptions, sendRead, type OperationModule } from './operation';
 import { describeTool, READ_ONLY } from './toolDescription';
 
 /**
@@ -61,21 +60,10 @@ export function entityListOperation(spec: EntityListSpec): OperationModule {
 		itemIndex: number,
 	): Promise<INodeExecutionData[]> {
 		// Every parameter is checked before the request, so a bad item sends nothing.
-		const qs: IDataObject = spec.inWorkspace ? { workspaceId: readWorkspaceId(this, itemIndex) } : {};
+		const qs: IDataObject | undefined = spec.inWorkspace ? { workspaceId: readWorkspaceId(this, itemIndex) } : undefined;
 		const limit = readReturnLimit(this, itemIndex);
-		const { timeoutMs, maxRateLimitWaitMs } = readRequestOptions(this, itemIndex);
-
 		// Ocoya publishes no paging for these lists: one request, cut to the limit here.
-		const reply = await client.request({
-			method: 'GET',
-			path: spec.path,
-			qs: spec.inWorkspace ? qs : undefined,
-			itemIndex,
-			createsResource: false,
-			idempotent: true,
-			timeoutMs,
-			maxRateLimitWaitMs,
-		});
+		const reply = await sendRead(this, client, { path: spec.path, qs }, itemIndex);
 		const entities = entitiesIn(reply);
 		if (entities === undefined) throw client.unreadableListError(spec.path, itemIndex);
 		return entities

@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OcoyaClient } from '../transport';
-import { requestOptionFields, RETRIED_TIMEOUT_DESCRIPTION } from './fields';
+import { readRequestOptions, requestOptionFields, RETRIED_TIMEOUT_DESCRIPTION } from './fields';
 
 /** What the router calls for one item of one resource › operation. */
 export type OperationExecute = (
@@ -73,4 +73,28 @@ export function objectItem(
 		});
 	}
 	return { json: reply as IDataObject, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * A read (GET) for one item, with the item's Timeout and Rate Limit: Max Wait options. Safe to
+ * repeat, so the transport retries it after a timeout, a reset connection or a 502/503/504. Call
+ * it after every other parameter is checked: a bad option still sends nothing.
+ */
+export async function sendRead(
+	context: IExecuteFunctions,
+	client: OcoyaClient,
+	read: { path: string; qs?: IDataObject },
+	itemIndex: number,
+): Promise<unknown> {
+	const { timeoutMs, maxRateLimitWaitMs } = readRequestOptions(context, itemIndex);
+	return await client.request({
+		method: 'GET',
+		path: read.path,
+		qs: read.qs,
+		itemIndex,
+		createsResource: false,
+		idempotent: true,
+		timeoutMs,
+		maxRateLimitWaitMs,
+	});
 }

@@ -2,8 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OcoyaClient } from '../../transport';
-import { readRequestOptions } from '../fields';
-import { objectItem, readOperationOptions } from '../operation';
+import { objectItem, readOperationOptions, sendRead } from '../operation';
 import { describeTool, READ_ONLY } from '../toolDescription';
 
 const PATH = '/me';
@@ -26,15 +25,6 @@ export async function execute(
 	client: OcoyaClient,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { timeoutMs, maxRateLimitWaitMs } = readRequestOptions(this, itemIndex);
-	const reply = await client.request({
-		method: 'GET',
-		path: PATH,
-		itemIndex,
-		createsResource: false,
-		idempotent: true,
-		timeoutMs,
-		maxRateLimitWaitMs,
-	});
+	const reply = await sendRead(this, client, { path: PATH }, itemIndex);
 	return [objectItem(this, reply, PATH, itemIndex)];
 }

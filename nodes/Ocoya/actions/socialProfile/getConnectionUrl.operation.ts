@@ -3,8 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OcoyaClient } from '../../transport';
 import { invalid, readChoice, type FieldRef } from '../../validation';
-import { readRequestOptions, readWorkspaceId, workspaceIdField } from '../fields';
-import { objectItem, readOperationOptions } from '../operation';
+import { readWorkspaceId, workspaceIdField } from '../fields';
+import { objectItem, readOperationOptions, sendRead } from '../operation';
 import { describeTool, oneOf, READ_ONLY } from '../toolDescription';
 
 const PATH = '/social-profiles/connection-url';
@@ -62,16 +62,7 @@ export async function execute(
 		const allowed = PROVIDERS.map((option) => String(option.value)).join(', ');
 		throw invalid(this, PROVIDER, this.getNodeParameter(PROVIDER.name, itemIndex, ''), `must be one of: ${allowed}`, itemIndex);
 	}
-	const { timeoutMs, maxRateLimitWaitMs } = readRequestOptions(this, itemIndex);
-	const reply = await client.request({
-		method: 'GET',
-		path: PATH,
-		qs: { workspaceId, provider },
-		itemIndex,
-		createsResource: false,
-		idempotent: true,
-		timeoutMs,
-		maxRateLimitWaitMs,
-	});
+	// The options are checked in sendRead, before the request: a bad one sends nothing.
+	const reply = await sendRead(this, client, { path: PATH, qs: { workspaceId, provider } }, itemIndex);
 	return [objectItem(this, reply, PATH, itemIndex)];
 }
