@@ -225,6 +225,17 @@ describe('every operation as an AI Agent tool', () => {
 		expect(NodeHelpers.getToolDescriptionForNode(node, tool)).toBe(toolDescriptionOf(resource, operation));
 	});
 
+	test("switching the operation as the editor does gives the new operation's text, not the old one's", () => {
+		// n8n's editor on a parameter change: strip the values equal to the current defaults, set the
+		// new value, then fill the defaults back in for the new resource › operation.
+		const tool = toolVariant();
+		const before = nodeOf(tool, { resource: 'campaign', operation: 'create' });
+		const stripped = NodeHelpers.getNodeParameters(tool.description.properties, before.parameters, false, false, before, tool.description) ?? {};
+		expect(stripped).not.toHaveProperty('toolDescription');
+		const after = nodeOf(tool, { ...stripped, resource: 'workspace', operation: 'getAll' });
+		expect(NodeHelpers.getToolDescriptionForNode(after, tool)).toBe(toolDescriptionOf('workspace', 'getAll'));
+	});
+
 	test('the texts differ from one operation to the next', () => {
 		const texts = OPERATIONS.map(([resource, operation]) => toolDescriptionOf(resource, operation));
 		expect(new Set(texts).size).toBe(texts.length);
