@@ -785,13 +785,22 @@ export async function ownerSession(baseUrl: string, options: OwnerOptions = {}):
 					headers: { ...headers, cookie },
 					body: body === undefined ? undefined : JSON.stringify(body),
 				});
+			const idempotent = method.toUpperCase() === 'GET';
 			let res: Response;
 			try {
 				res = await send();
 			} catch (error) {
 				// fetch's pooled keep-alive socket can be one n8n is closing just then ("fetch failed",
 				// seen on a loaded machine); a GET is safe to send once more, nothing else is.
-				if (method.toUpperCase() !== 'GET') throw error;
+				if (!idempotent) throw error;
+				res = await send();
+			}
+			// n8n answers every request with 503 "Database is not ready!" from a missed database ping
+			// (SELECT 1 not answered within 5 s, e.g. its pool of 2 busy with a burst) until the next
+			// one, 2 s later, succeeds. A GET that observes n8n waits that out, up to 30 s.
+			for (let waited = 0; idempotent && res.status === 503 && waited < 30_000; waited += 1000) {
+				await res.text();
+				await new Promise((resolve) => setTimeout(resolve, 1000));
 				res = await send();
 			}
 			const text = await res.text();
