@@ -928,9 +928,10 @@ describe('POST /post', () => {
 	});
 
 	const invalid: Array<[string, unknown, RegExp]> = [
-		['neither caption nor media', { socialProfileIds: ['sp_standin_1'] }, /required property 'caption'/],
-		['an empty object', {}, /must match exactly one schema in oneOf/],
-		['a caption of 10,001 code points', { caption: CODE_POINT.repeat(10_001) }, /caption must NOT have more than 10000 characters/],
+		['neither caption nor media', { socialProfileIds: ['sp_standin_1'] }, /^body must be one of \(Caption and media: caption and mediaUrls; Caption only: caption; Media only: mediaUrls\)/],
+		['an empty object', {}, /^body must be one of \(Caption and media/],
+		['both, with a bad media URL (one line: the alternative the shape picks)', { caption: 'x', mediaUrls: ['nope'] }, /^body\/mediaUrls\/0 must match format "uri"$/],
+		['a caption of 10,001 code points', { caption: CODE_POINT.repeat(10_001) }, /^body\/caption must NOT have more than 10000 characters$/],
 		['a caption that is not text', { caption: 42 }, /caption must be string/],
 		['media that is not a URL', { mediaUrls: ['cdn.example.com/a.png'] }, /mediaUrls\/0 must match format "uri"/],
 		['a media URL that is not http(s)', { caption: 'x', mediaUrls: ['ftp://cdn.example.com/a.png'] }, /format "uri"/],
@@ -944,8 +945,8 @@ describe('POST /post', () => {
 		['scheduledAt on 30 February', { caption: 'x', socialProfileIds: ['sp_standin_1'], scheduledAt: '2031-02-30T00:00:00Z' }, /scheduledAt must match format "date-time"/],
 		['scheduledAt at hour 24', { caption: 'x', socialProfileIds: ['sp_standin_1'], scheduledAt: '2031-02-01T24:00:00Z' }, /format "date-time"/],
 		['scheduledAt as epoch ms', { caption: 'x', socialProfileIds: ['sp_standin_1'], scheduledAt: 1_900_000_000_000 }, /scheduledAt must be string/],
-		['an unknown property', { caption: 'x', workspaceId: WS }, /unknown property 'workspaceId'/],
-		['a JSON array', [{ caption: 'x' }], /must be object/],
+		['an unknown property', { caption: 'x', workspaceId: WS }, /^body must NOT have unknown property 'workspaceId'; body must be one of/],
+		['a JSON array', [{ caption: 'x' }], /^body must be object$/],
 	];
 
 	it.each(invalid)('refuses %s with 422, creating nothing', async (_name, body, mentions) => {

@@ -4,7 +4,7 @@
  * checks each request against the same document the node is built against.
  */
 import * as fs from 'node:fs';
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { at, describeErrors, isRecord, PUBLIC_SPEC_PATH, type JsonObject } from './contract';
 
@@ -214,7 +214,8 @@ function compileOperation(
 		},
 		validateBody(body) {
 			if (!bodyValidator) return [];
-			return bodyValidator(body) ? [] : describeErrors(bodyValidator.errors);
+			if (bodyValidator(body)) return [];
+			return describeErrors(requestSchema ? oneOfErrors(requestSchema, bodyValidator.errors ?? []) : bodyValidator.errors);
 		},
 		validateResponse(status, body) {
 			const key = String(status);
@@ -224,6 +225,48 @@ function compileOperation(
 			return validator(body) ? [] : describeErrors(validator.errors, 'reply');
 		},
 	};
+}
+
+/** Keywords by which a body's shape picks a oneOf alternative (as opposed to a bad value inside it). */
+const SHAPE_KEYWORDS = new Set(['required', 'not', 'additionalProperties', 'type']);
+
+/**
+ * Ajv reports a failed top-level oneOf with the errors of every alternative, which reads as noise.
+ * Keep the errors of the one alternative the body's shape picks (its fields are the right ones,
+ * a value is wrong); when no alternative fits the shape, say which field sets are allowed.
+ */
+function oneOfErrors(schema: JsonObject, errors: ErrorObject[]): ErrorObject[] {
+	const alternatives = Array.isArray(schema.oneOf) ? schema.oneOf.filter(isRecord) : [];
+	if (alternatives.length === 0 || !errors.some((error) => error.keyword === 'oneOf' && error.instancePath === '')) return errors;
+	const errorsOf = (index: number): ErrorObject[] => errors.filter((error) => error.schemaPath.startsWith(`#/oneOf/${index}/`));
+	const fitting = alternatives
+		.map((_, index) => index)
+		.filter((index) => !errorsOf(index).some((error) => error.instancePath === '' && SHAPE_KEYWORDS.has(error.keyword)));
+	if (fitting.length === 1) return errorsOf(fitting[0]);
+	// What every alternative says alike (not an object; an unknown field) is the real reason.
+	const sharedByAll = (keyword: string): ErrorObject[] => {
+		const first = errorsOf(0).filter((error) => error.instancePath === '' && error.keyword === keyword);
+		return first.filter((error) =>
+			alternatives.every((_, index) =>
+				errorsOf(index).some((other) => other.keyword === keyword && other.message === error.message && JSON.stringify(other.params) === JSON.stringify(error.params)),
+			),
+		);
+	};
+	const notObject = sharedByAll('type');
+	if (notObject.length > 0) return notObject.slice(0, 1);
+	const unknown = sharedByAll('additionalProperties');
+	const shapes = alternatives.map((alternative) => {
+		const required = Array.isArray(alternative.required) ? alternative.required.map(String) : [];
+		return `${typeof alternative.title === 'string' ? `${alternative.title}: ` : ''}${required.join(' and ') || 'any fields'}`;
+	});
+	const summary: ErrorObject = {
+		keyword: 'oneOf',
+		instancePath: '',
+		schemaPath: '#/oneOf',
+		params: {},
+		message: `must be one of (${shapes.join('; ')}), with no other fields than the spec lists`,
+	};
+	return [...unknown, summary, ...errors.filter((error) => !error.schemaPath.startsWith('#/oneOf/') && error.keyword !== 'oneOf')];
 }
 
 function templatePattern(path: string): { pattern: RegExp; names: string[] } {
