@@ -462,11 +462,13 @@ const DAY_MS = 86_400_000;
 
 /**
  * The instant a wall time in an IANA timezone stands for, by Intl alone. Around a DST change it
- * decides as n8n's Luxon (and JavaScript's Temporal, `disambiguation: 'compatible'`) do:
- * - a repeated wall time (clocks go back) is its first occurrence, the earlier instant;
+ * decides as JavaScript's Temporal does (`disambiguation: 'compatible'`):
+ * - a repeated wall time (clocks go back) is its first occurrence, the earlier instant (Luxon, and
+ *   so an n8n expression, picks the later one in some zones, e.g. Europe/Berlin: to get the second
+ *   occurrence, give the offset, `2026-10-25T02:30:00+01:00`);
  * - a skipped wall time (clocks go forward) is read with the offset before the change, so it
- *   lands the length of the gap later (Europe/Berlin 02:30 on the spring-forward day is 03:30
- *   summer time, 01:30Z).
+ *   lands the length of the gap later, as Luxon also does (Europe/Berlin 02:30 on the
+ *   spring-forward day is 03:30 summer time, 01:30Z).
  * Throws a RangeError for an unknown timezone.
  */
 export function zonedWallTimeToUtc(wall: WallTime, timeZone: string): number {
