@@ -134,6 +134,78 @@ describe("a server clock seconds off n8n's", () => {
 	});
 });
 
+describe('what a reply is believed to say (issue 15, finding 5 and the smaller ones)', () => {
+	it('window known, 2 remaining, 10 waiters: a header-less 502 does not release them; no 429', async () => {
+		const limit = 3;
+		const windowMs = 1500;
+		await withStandIn({ rateLimit: { limit, windowMs, resetFormat: 'epoch-ms' } }, async (target) => {
+			const taught = await runCreate(target, createParameters({ prompt: TAGGED_PROMPT }), { inputItems: tagged('t', 1) });
+			expect(taught.error).toBeUndefined();
+			target.failNext({ status: 502, body: '<html>Bad gateway</html>' });
+			const runs = Array.from({ length: 11 }, async (_, i) =>
+				await runCreate(target, createParameters({ prompt: TAGGED_PROMPT }), { inputItems: tagged(`w${i}-`, 1) }),
+			);
+			await Promise.all(runs);
+
+			const creates = target.campaignRequests();
+			const badGateway = creates.find((request) => request.status === 502);
+			expect(badGateway).toBeDefined();
+			const soonAfter = creates.filter(
+				(request) => request.receivedAt > badGateway!.receivedAt && request.receivedAt - badGateway!.receivedAt < 300,
+			);
+			// The window's budget left one more request after the 502; the old flag released all 10 within 50 ms.
+			expect(soonAfter.length).toBeLessThanOrEqual(1);
+			expect(count429(target)).toBe(0);
+			expect(target.campaignsCreated).toBe(11);
+		});
+	}, 30_000);
+
+	it('a server clock 600 ms behind (within the Date header’s second) does not release early: no 429', async () => {
+		const limit = 3;
+		const windowMs = 1000;
+		await withStandIn({ clockSkewMs: -600, rateLimit: { limit, windowMs, resetFormat: 'epoch-ms' } }, async (target) => {
+			const result = await runCreate(target, createParameters(), { inputItems: tagged('e', 12) });
+			expect(result.error).toBeUndefined();
+			expect(target.campaignsCreated).toBe(12);
+			expect(count429(target)).toBe(0);
+		});
+	}, 30_000);
+
+	it('a 429 with a past X-RateLimit-Reset and Retry-After: 2 waits the 2 s', async () => {
+		standIn.failNext({
+			...rateLimited({ 'X-RateLimit-Reset': String(Math.floor(Date.now() / 1000) - 10), 'Retry-After': '2' }),
+			times: 1,
+		});
+		const result = await runCreate(standIn, createParameters());
+		expect(result.error).toBeUndefined();
+		const [first, second] = standIn.campaignRequests();
+		expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(1900);
+		expect(standIn.campaignsCreated).toBe(1);
+	});
+
+	it('a reset three hours away is not believed: a valid Retry-After is used instead', async () => {
+		standIn.failNext({
+			...rateLimited({ 'X-RateLimit-Reset': String(Date.now() + 3 * 3_600_000), 'Retry-After': '1' }),
+			times: 1,
+		});
+		const started = Date.now();
+		const result = await runCreate(standIn, createParameters());
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeLessThan(3000);
+		const [first, second] = standIn.campaignRequests();
+		expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(950);
+	});
+
+	it('a reset three hours away with no Retry-After: backoff, not a three-hour block', async () => {
+		standIn.failNext({ ...rateLimited({ 'X-RateLimit-Reset': String(Date.now() + 3 * 3_600_000) }), times: 1 });
+		const started = Date.now();
+		const result = await runCreate(standIn, createParameters({ options: { rateLimitMaxWait: 60 } }));
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeLessThan(3000);
+		expect(standIn.campaignsCreated).toBe(1);
+	});
+});
+
 describe('one pacing state per credential, shared within the n8n process', () => {
 	it('concurrent executions on one credential share the window: every campaign once, no 429', async () => {
 		const limit = 5;
