@@ -166,6 +166,7 @@ describe('Post › Create', () => {
 			['r1', true, 'undefined'],
 		]);
 		expect(again.items[0].json).toMatchObject({ duplicate: true, deduplicationKey: 'r2' });
+		expect(again.items[0].json.message).toMatch(/so no second post was created$/);
 		expect(store.keysOf('harness-workflow', 'harness-node-under-test')).toBeGreaterThan(0);
 	});
 });

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OcoyaClient } from '../../transport';
 import { invalid, readCaption, readList, readScheduledAt, readUrlList, type FieldRef } from '../../validation';
-import { createOncePerKey, DEDUPLICATION_OPTIONS, forgetKeys, readDeduplication } from '../deduplication';
+import { createOncePerKey, deduplicationOptions, forgetKeys, readDeduplication } from '../deduplication';
 import {
 	createTimeoutDescription,
 	FIELD_REFS,
@@ -61,7 +61,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...DEDUPLICATION_OPTIONS, ...requestOptionFields(createTimeoutDescription('post'))],
+		options: [...deduplicationOptions('post'), ...requestOptionFields(createTimeoutDescription('post'))],
 	},
 ];
 
@@ -146,7 +146,9 @@ export async function execute(
 			}),
 		);
 	if (deduplication?.key !== undefined) {
-		return [await createOncePerKey(this, deduplication.key, itemIndex, send)];
+		return [
+			await createOncePerKey(this, deduplication.key, itemIndex, send, { noun: 'post', maxWaitMs: maxRateLimitWaitMs }),
+		];
 	}
 	return [{ json: await send(), pairedItem: { item: itemIndex } }];
 }

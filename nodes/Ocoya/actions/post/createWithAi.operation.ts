@@ -11,7 +11,7 @@ import {
 	readUrlList,
 	type FieldRef,
 } from '../../validation';
-import { createOncePerKey, DEDUPLICATION_OPTIONS, forgetKeys, readDeduplication } from '../deduplication';
+import { createOncePerKey, deduplicationOptions, forgetKeys, readDeduplication } from '../deduplication';
 import {
 	brandIdField,
 	createTimeoutDescription,
@@ -82,7 +82,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...DEDUPLICATION_OPTIONS, ...requestOptionFields(createTimeoutDescription('post'))],
+		options: [...deduplicationOptions('post'), ...requestOptionFields(createTimeoutDescription('post'))],
 	},
 ];
 
@@ -157,7 +157,9 @@ export async function execute(
 			}),
 		);
 	if (deduplication?.key !== undefined) {
-		return [await createOncePerKey(this, deduplication.key, itemIndex, send)];
+		return [
+			await createOncePerKey(this, deduplication.key, itemIndex, send, { noun: 'post', maxWaitMs: maxRateLimitWaitMs }),
+		];
 	}
 	return [{ json: await send(), pairedItem: { item: itemIndex } }];
 }
