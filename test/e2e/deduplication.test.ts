@@ -104,7 +104,7 @@ async function expectTwiceInARowCreatesOnce(target: Target, name: string): Promi
 	expect(first).toMatchObject({ campaignId: target.standIn.createdCampaigns[0].campaignId, duplicate: false });
 	expect(second.duplicate).toBe(true);
 	expect(second.followUp).toBe(
-		`Not sent: this node already handled Deduplication Key "${name}@example.com:Acme Analytics", so no second campaign was created`,
+		`Not sent: this node already created the campaign for Deduplication Key "${name}@example.com:Acme Analytics", so no second campaign was created`,
 	);
 	expect(second.campaignId).toBeFalsy();
 }
@@ -208,23 +208,54 @@ const regularMode = requirementsMet(__filename, n8nRequirement());
 		expect(runData).toContain('Ocoya returned HTTP 500');
 		expect(runData).toContain('The campaign may have been created; check Ocoya before retrying.');
 		expect(runData).toContain(
-			'The Deduplication Key \\"ambiguous@example.com:Acme Analytics\\" stays recorded, so delivering this event again will not create a campaign.',
+			'The Deduplication Key \\"ambiguous@example.com:Acme Analytics\\" stays recorded, so delivering this event again will not create a campaign: it is answered as pending.',
 		);
 		expect(runData).toContain('run this node with Deduplication: Action set to \\"Forget This Key\\" for this key');
 
+		// No campaign exists: the redelivery is told the outcome is pending, never that it was handled.
 		const second = followUp(await deliver(target, lead('ambiguous')));
-		expect(second.duplicate).toBe(true);
+		expect(second.duplicate).toBe(false);
+		expect(second.followUp).toMatch(/^Not sent, and not handled yet: .*earlier attempt ended with an unknown outcome/);
 		expect(standIn.campaignRequests()).toHaveLength(1);
 		expect(standIn.campaignsCreated).toBe(0);
 	});
 
+	test('redelivered while the first attempt is in flight and then fails with a 400: the redelivery waits and creates the campaign', async () => {
+		const { standIn } = target;
+		standIn.failNext({ status: 400, body: { message: 'prompt must not mention competitors' }, delayMs: 1500 });
+
+		const first = deliver(target, lead('in-flight'));
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const redelivered = followUp(await deliver(target, lead('in-flight')));
+		expect((await first).status).toBe(failedExecutionStatus());
+
+		// The invariant: the event is not lost. One campaign exists, and the redelivery reports it.
+		expect(standIn.campaignRequests().map((request) => request.status)).toEqual([400, 202]);
+		expect(standIn.campaignsCreated).toBe(1);
+		expect(redelivered).toMatchObject({ campaignId: standIn.createdCampaigns[0].campaignId, duplicate: false });
+	});
+
+	test('redelivered while the first attempt is in flight and then succeeds: a duplicate naming the same campaign', async () => {
+		const { standIn } = target;
+		standIn.failNext({ delayMs: 1500 });
+
+		const first = deliver(target, lead('in-flight-ok'));
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const redelivered = followUp(await deliver(target, lead('in-flight-ok')));
+		const created = followUp(await first);
+
+		expect(standIn.campaignRequests()).toHaveLength(1);
+		expect(created.duplicate).toBe(false);
+		expect(redelivered).toMatchObject({ duplicate: true, campaignId: created.campaignId });
+	});
+
 	test('after the node forgets the key, the redelivery creates the campaign', async () => {
 		const { standIn } = target;
-		// The 500 of the previous test left this key claimed with no campaign behind it.
-		expect(followUp(await deliver(target, lead('ambiguous'))).duplicate).toBe(true);
+		// The 500 of an earlier test left this key claimed with no campaign behind it: pending.
+		expect(followUp(await deliver(target, lead('ambiguous'))).followUp).toMatch(/^Not sent, and not handled yet/);
 
 		const forget = followUp(await deliver(target, lead('ambiguous', { forget: true })));
-		expect(forget.followUp).toBe('Forgot Deduplication Key "ambiguous@example.com:Acme Analytics": its next delivery creates a campaign');
+		expect(forget.followUp).toBe('Forgot Deduplication Key "ambiguous@example.com:Acme Analytics": its next delivery is sent again');
 		const forgetAgain = followUp(await deliver(target, lead('ambiguous', { forget: true })));
 		expect(forgetAgain.followUp).toBe('Deduplication Key "ambiguous@example.com:Acme Analytics" was not remembered by this node');
 		expect(standIn.campaignRequests()).toHaveLength(0);
@@ -292,13 +323,18 @@ const queueMode = requirementsMet(__filename, n8nRequirement(), {
 
 	test(`measured, not asserted: the same event delivered ${SAME_EVENT_DELIVERIES} times at once, ${SAME_EVENT_ROUNDS} rounds`, async () => {
 		const campaignsPerEvent: number[] = [];
+		const pendingPerEvent: number[] = [];
 		for (let round = 0; round < SAME_EVENT_ROUNDS; round++) {
 			const before = target.standIn.campaignsCreated;
 			const replies = await deliverAll(target, Array.from({ length: SAME_EVENT_DELIVERIES }, () => lead(`queue-same-${round}`)));
 			const created = target.standIn.campaignsCreated - before;
 			campaignsPerEvent.push(created);
-			// Every caller is answered, either with the campaign or as a duplicate.
-			expect(replies.filter((reply) => !reply.duplicate)).toHaveLength(created);
+			// Every caller is answered: with the campaign, as a duplicate, or as pending (another
+			// worker's attempt in flight); a caller is told "duplicate" only once a campaign exists.
+			const pending = replies.filter((reply) => !reply.duplicate && !reply.campaignId);
+			expect(replies.filter((reply) => !reply.duplicate && reply.campaignId)).toHaveLength(created);
+			if (created === 0) expect(replies.filter((reply) => reply.duplicate)).toHaveLength(0);
+			pendingPerEvent.push(pending.length);
 		}
 		const histogram = new Map<number, number>();
 		for (const created of campaignsPerEvent) histogram.set(created, (histogram.get(created) ?? 0) + 1);
@@ -306,7 +342,7 @@ const queueMode = requirementsMet(__filename, n8nRequirement(), {
 			`queue-same: ${SAME_EVENT_ROUNDS} events × ${SAME_EVENT_DELIVERIES} simultaneous deliveries → campaigns per event: ${[...histogram]
 				.sort(([a], [b]) => a - b)
 				.map(([created, events]) => `${created} campaign(s): ${events} event(s)`)
-				.join(', ')}; total ${target.standIn.campaignsCreated} for ${SAME_EVENT_ROUNDS} events`,
+				.join(', ')}; total ${target.standIn.campaignsCreated} for ${SAME_EVENT_ROUNDS} events; pending answers ${pendingPerEvent.reduce((a, b) => a + b, 0)}`,
 		);
 		// At least one campaign per event: a duplicate claim never drops an event.
 		for (const created of campaignsPerEvent) expect(created).toBeGreaterThanOrEqual(1);
