@@ -26,6 +26,7 @@ import {
 	ensureOwner,
 	importCredentials,
 	logStandInRequests,
+	moveStandInPosts,
 	n8nSettingsFromEnv,
 	say,
 	stopOnSignals,
@@ -95,7 +96,7 @@ export async function runLocalQueue(layout: QueueLayout = DEFAULT_QUEUE_LAYOUT):
 		force: (signal) => say(`\n${signal}: forcing`),
 	});
 
-	standIn = await startStandIn({ rateLimit: OCOYA_RATE_LIMIT, keepProcessAlive: true, statusMoverIntervalMs: DEFAULT_MOVE_POSTS_EVERY_S * 1000 });
+	standIn = await startStandIn({ rateLimit: OCOYA_RATE_LIMIT, keepProcessAlive: true });
 	say(`• Ocoya API stand-in: ${standIn.baseUrl} (${OCOYA_RATE_LIMIT.limit} requests a minute, like Ocoya)`);
 	const examples = readExamples();
 	let live = false;
@@ -131,6 +132,7 @@ export async function runLocalQueue(layout: QueueLayout = DEFAULT_QUEUE_LAYOUT):
 	}
 	say('─'.repeat(78));
 	stopRequestLog = logStandInRequests(standIn);
+	moveStandInPosts(standIn, DEFAULT_MOVE_POSTS_EVERY_S);
 	ready = true;
 
 	for (const handle of [main, ...stack.workers.map((w) => w.handle)]) {

@@ -43,6 +43,7 @@ import {
 	ensureOwner,
 	importCredentials,
 	logStandInRequests,
+	moveStandInPosts,
 	n8nSettingsFromEnv,
 	rel,
 	reportOutbound,
@@ -101,14 +102,13 @@ async function chooseN8nPort(requested: number | undefined): Promise<number> {
 }
 
 /** The stand-in on its fixed port, or on a free one when that is taken (the credential follows it). */
-async function startOcoyaStandIn(movePostsEverySeconds: number): Promise<StandIn> {
-	const options = { keepProcessAlive: true, statusMoverIntervalMs: movePostsEverySeconds > 0 ? movePostsEverySeconds * 1000 : undefined };
+async function startOcoyaStandIn(): Promise<StandIn> {
 	try {
-		return await startStandIn({ ...options, port: DEFAULT_STAND_IN_PORT });
+		return await startStandIn({ port: DEFAULT_STAND_IN_PORT, keepProcessAlive: true });
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
 		say(`• port ${DEFAULT_STAND_IN_PORT} is in use, so the Ocoya stand-in gets a free port`);
-		return await startStandIn({ ...options, port: 0 });
+		return await startStandIn({ port: 0, keepProcessAlive: true });
 	}
 }
 
@@ -188,7 +188,7 @@ export async function runLocalN8n(options: LocalN8nOptions = {}): Promise<number
 	say(`• package copied into ${rel(USER_FOLDER)}/.n8n/nodes (node type ${typePrefix}.ocoya)`);
 
 	const movePostsEverySeconds = options.movePostsEverySeconds ?? DEFAULT_MOVE_POSTS_EVERY_S;
-	const standIn = await startOcoyaStandIn(movePostsEverySeconds);
+	const standIn = await startOcoyaStandIn();
 	state.standIn = standIn;
 	say(`• Ocoya API stand-in: ${standIn.baseUrl}`);
 	const model = await startLocalModel();
@@ -219,6 +219,7 @@ export async function runLocalN8n(options: LocalN8nOptions = {}): Promise<number
 	for (const example of examples) example.active = active.has(example.id);
 	printBanner({ url: n8n.url, standIn, model, live, examples, owner, movePostsEverySeconds, seconds: Math.round((Date.now() - startedAt) / 1000) });
 	state.stopRequestLog = logStandInRequests(standIn);
+	moveStandInPosts(standIn, movePostsEverySeconds);
 	state.ready = true;
 
 	n8n.process.once('exit', (code, signal) => {

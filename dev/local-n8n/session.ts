@@ -48,6 +48,14 @@ export class StartError extends Error {
 export const DEFAULT_MOVE_POSTS_EVERY_S = 60;
 
 /**
+ * Starts the stand-in's status mover once n8n is ready, not with the stand-in: the steps taken
+ * while n8n starts would be seen by no trigger, and each step uses up SCHEDULED posts.
+ */
+export function moveStandInPosts(standIn: StandIn, everySeconds: number): void {
+	if (everySeconds > 0) standIn.startStatusMover(everySeconds * 1000);
+}
+
+/**
  * Prints each request the stand-in answered, so the user sees what the node sent, and each post
  * status change (the mover's, or one asked for on the admin route), so they see what a trigger
  * will find. The stand-in has no per-request hook, so this polls its record. Returns a stop that
