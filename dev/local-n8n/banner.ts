@@ -78,8 +78,8 @@ export function printBanner({ url, standIn, model, live, examples, owner, movePo
 					: `    ${step++}. Publish "${e.name}" (it is not active): its "${trigger.node}" then polls ${trigger.polls} for posts in ${watched}.`,
 			);
 			say(`         Its first poll only records the posts it finds. Posts move ${moves};`);
-			say('         the next poll runs the workflow once per change: Overview → Executions. To see the');
-			say(`         items before publishing, open "${trigger.node}" and click Fetch Test Event.`);
+			say('         the next poll runs the workflow once per change: Overview → Executions. To see up to');
+			say(`         5 matching posts in the editor${e.active ? '' : ' first'}, open "${trigger.node}" and click Fetch Test Event.`);
 		}
 	}
 	for (const e of hooked) {
