@@ -66,7 +66,7 @@ describe('Post › Create', () => {
 		expect(requestsFor(standIn, 'POST', '/post')[0].body).toEqual({ mediaUrls: ['https://example.com/a.png'] });
 	});
 
-	it('media URLs from an expression: a list, or text split at whitespace and at commas that start a URL', async () => {
+	it('media URLs from an expression: a list, or text split at line breaks and commas, except a comma inside a URL', async () => {
 		const result = await runCreate(standIn, create({ mediaUrls: '={{ $json.media }}' }), {
 			inputItems: items(
 				{ media: ['https://cdn.example.com/w_100,h_100/a.png'] },
@@ -94,6 +94,7 @@ describe('Post › Create', () => {
 		['a caption of 10,001 code points', { caption: '🙂'.repeat(10_001) }, /^Invalid Caption \(caption\): "(?:🙂){40}…" is 10001 characters long; at most 10,000 are allowed \[item 0\]$/],
 		['a media URL that is not http(s)', { mediaUrls: ['ftp://example.com/a.png'] }, /^Invalid Media URLs \(mediaUrls\): "ftp:\/\/example.com\/a.png" is not a valid http\(s\) URL \[item 0\]$/],
 		['a media entry that is not a URL', { mediaUrls: ['launch.png'] }, /^Invalid Media URLs \(mediaUrls\): "launch.png" is not a valid http\(s\) URL/],
+		['text with a URL and then something else', { mediaUrls: 'https://e.com/a.png, not a url' }, /^Invalid Media URLs \(mediaUrls\): "not a url" is not a valid http\(s\) URL/],
 		['a time with no social profile', { scheduledAt: daysFromNow(1) }, /^Invalid Scheduled At \(scheduledAt\): "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" needs at least one social profile to publish to/],
 		['a time that is not a date', { socialProfileIds: ['sp_standin_1'], scheduledAt: 'next Tuesday' }, /^Invalid Scheduled At \(scheduledAt\): "next Tuesday" is not a date/],
 		['a time in the past', { socialProfileIds: ['sp_standin_1'], scheduledAt: '2020-01-01T09:00:00Z' }, /^Invalid Scheduled At \(scheduledAt\): "2020-01-01T09:00:00Z" is in the past \(2020-01-01T09:00:00Z\): it must not be earlier than the current UTC time, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \[item 0\]$/],

@@ -226,8 +226,9 @@ export function readCaption(
 }
 
 /**
- * A list of http(s) URLs. Text from an expression is split at whitespace and at commas that
- * start a new URL (`, https://…`), not at every comma: URLs may hold commas (`w_100,h_100`).
+ * A list of http(s) URLs. Text from an expression is split at line breaks and commas, except a
+ * comma inside a URL (`…/w_100,h_100/a.png`): a piece right after a comma that neither starts
+ * with a space nor with a scheme (`https://`) belongs to the URL before it.
  */
 export function readUrlList(
 	context: IExecuteFunctions,
@@ -240,7 +241,7 @@ export function readUrlList(
 	if (Array.isArray(value)) {
 		entries = value;
 	} else if (typeof value === 'string') {
-		entries = value.split(/\s+|,(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i);
+		entries = splitUrls(value);
 	} else if (value === null || value === undefined) {
 		entries = [];
 	} else {
@@ -252,13 +253,27 @@ export function readUrlList(
 		if (typeof entry !== 'string') {
 			throw invalid(context, field, entry, 'must be a URL as text', itemIndex);
 		}
-		const url = entry.trim().replace(/,$/, '');
+		const url = entry.trim();
 		if (url !== '') urls.push(url);
 	}
 	if (maxItems !== undefined && urls.length > maxItems) {
 		throw invalid(context, field, value, `has ${urls.length} entries; at most ${maxItems} are allowed`, itemIndex);
 	}
 	assertHttpUrls(context, field, urls, itemIndex);
+	return urls;
+}
+
+function splitUrls(text: string): string[] {
+	const urls: string[] = [];
+	for (const line of text.split(/\r?\n/)) {
+		let first = true;
+		for (const piece of line.split(',')) {
+			const continuesUrl = !first && piece !== '' && !/^\s/.test(piece) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(piece);
+			if (continuesUrl) urls[urls.length - 1] += `,${piece}`;
+			else urls.push(piece);
+			first = false;
+		}
+	}
 	return urls;
 }
 
