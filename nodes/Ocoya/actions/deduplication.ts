@@ -342,14 +342,6 @@ type AttemptOutcome =
 	/** May have been created (the key stays recorded), or the key was held elsewhere: nothing is known. */
 	| { kind: 'unknown' };
 
-/** Failures after which the key was released: nothing was created, so a waiting delivery sends itself. */
-const releasedFailures = new WeakSet<object>();
-
-function released<E extends Error>(error: E): E {
-	releasedFailures.add(error);
-	return error;
-}
-
 /** Attempts in flight in this n8n process, by node and key. */
 const attemptsInFlight = new Map<string, Promise<AttemptOutcome>>();
 
@@ -447,17 +439,15 @@ export async function createOncePerKey(
 		settle = resolve;
 	});
 	attemptsInFlight.set(attemptId, attempt);
-	let outcome: AttemptOutcome = { kind: 'unknown' };
+	// A failure after which the key was released (nothing created) sets this: a waiting delivery sends itself.
+	const progress: { outcome: AttemptOutcome } = { outcome: { kind: 'unknown' } };
 	try {
-		const { item, ended } = await attemptOnce(context, store, nodeKey, key, itemIndex, send, noun);
-		outcome = ended;
+		const { item, ended } = await attemptOnce(context, store, nodeKey, key, itemIndex, send, noun, progress);
+		progress.outcome = ended;
 		return item;
-	} catch (error) {
-		if (error !== null && typeof error === 'object' && releasedFailures.has(error)) outcome = { kind: 'released' };
-		throw error;
 	} finally {
 		if (attemptsInFlight.get(attemptId) === attempt) attemptsInFlight.delete(attemptId);
-		settle(outcome);
+		settle(progress.outcome);
 	}
 }
 
@@ -469,6 +459,7 @@ async function attemptOnce(
 	itemIndex: number,
 	send: () => Promise<IDataObject>,
 	noun: string,
+	progress: { outcome: AttemptOutcome },
 ): Promise<{ item: INodeExecutionData; ended: AttemptOutcome }> {
 	let isNew: boolean;
 	let claimedAt: number;
@@ -479,7 +470,8 @@ async function attemptOnce(
 		if (!isNew) created = await serially(nodeKey, async () => await isRecordedCreated(context, store, key));
 	} catch (error) {
 		// Nothing was sent: a delivery waiting for this one tries for itself.
-		throw released(storeError(context, error, `record the Deduplication Key "${shorten(key)}"`, itemIndex));
+		progress.outcome = { kind: 'released' };
+		throw storeError(context, error, `record the Deduplication Key "${shorten(key)}"`, itemIndex);
 	}
 	if (!isNew) {
 		const item = created
@@ -514,7 +506,8 @@ async function attemptOnce(
 			advice = `The Deduplication Key "${shorten(key)}" could not be released (${messageOf(releaseError)}): run this node with Deduplication: Action set to "Forget This Key" for this key before delivering the event again.`;
 		}
 		const failure = withAdvice(context, error, advice, itemIndex);
-		throw keyReleased ? released(failure) : failure;
+		if (keyReleased) progress.outcome = { kind: 'released' };
+		throw failure;
 	}
 	const json: IDataObject = { ...result, duplicate: false, deduplicationKey: key };
 	const createdMark = `${CREATED_PREFIX}${key}`;

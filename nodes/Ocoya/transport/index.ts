@@ -256,12 +256,7 @@ export class OcoyaClient {
 				const outcome = response.statusCode >= 500 || outcomeSoFar === 'unknown' ? 'unknown' : 'rejected';
 				throw failed(this.statusError(response, request), outcome);
 			}
-			try {
-				return this.readBody(response, request);
-			} catch (error) {
-				attempts.set(error as object, sent);
-				throw error;
-			}
+			return this.readBody(response, request, sent);
 		}
 	}
 
@@ -304,7 +299,7 @@ export class OcoyaClient {
 			: undefined;
 	}
 
-	private readBody(response: IN8nHttpFullResponse, request: OcoyaRequest): unknown {
+	private readBody(response: IN8nHttpFullResponse, request: OcoyaRequest, sent: number): unknown {
 		const body = response.body;
 		if (request.emptyReplyAllowed && isEmptyBody(body)) return undefined;
 		const isJson = body !== null && typeof body === 'object';
@@ -312,7 +307,7 @@ export class OcoyaClient {
 		// means a proxy or an outage page stood in between.
 		if (isJson && !(request.createsResource && Array.isArray(body))) return body;
 		const what = isJson ? 'a JSON list, not an object' : 'not JSON';
-		throw withOutcome(
+		const error = withOutcome(
 			new NodeApiError(
 				this.context.getNode(),
 				{ message: 'Unreadable reply', httpCode: String(response.statusCode) },
@@ -327,6 +322,8 @@ export class OcoyaClient {
 			),
 			request.createsResource ? 'unknown' : 'rejected',
 		);
+		attempts.set(error, sent);
+		throw error;
 	}
 
 	private statusError(response: IN8nHttpFullResponse, request: OcoyaRequest): NodeApiError {
