@@ -50,42 +50,42 @@ export type DeduplicationAction = 'createOnce' | 'forgetKey' | 'forgetAll';
 /** The Deduplication options of a create, worded for what it creates (`campaign`, `post`). */
 export function deduplicationOptions(noun: string): INodeProperties[] {
 	return [
-	{
-		displayName: 'Deduplication Key',
-		name: 'deduplicationKey',
-		type: 'string',
-		default: '',
-		placeholder: "e.g. {{ $json.dealId }} or {{ $json.body.email + ':' + $json.body.product }}",
-		description:
-			`Identifies the event behind the item, so that this node creates at most one ${noun} per key, across executions and restarts. An item whose key this node has seen before is not sent: it is output with duplicate set to true once the ${noun} exists, or with pending set to true while an earlier attempt's outcome is not known yet. This node remembers its 10,000 most recent keys.`,
-	},
-	{
-		displayName: 'Deduplication: Action',
-		name: 'deduplicationAction',
-		type: 'options',
-		options: [
-			{
-				name: 'Create Once per Key',
-				value: 'createOnce',
-				description: 'Send the item unless this node has seen its Deduplication Key before',
-			},
-			{
-				name: 'Forget All Keys of This Node',
-				value: 'forgetAll',
-				description: 'Send nothing; clear every key this node remembers',
-			},
-			{
-				name: 'Forget This Key',
-				value: 'forgetKey',
-				description:
-					`Send nothing; forget the item’s Deduplication Key, so its next delivery creates a ${noun} again`,
-			},
-		],
-		default: 'createOnce',
-		description:
-			`Forget keys after deleting a ${noun} in Ocoya, or after a failure that created nothing. Keys belong to this node: only this node can forget them.`,
-	},
-];
+		{
+			displayName: 'Deduplication Key',
+			name: 'deduplicationKey',
+			type: 'string',
+			default: '',
+			placeholder: "e.g. {{ $json.dealId }} or {{ $json.body.email + ':' + $json.body.product }}",
+			description:
+				`Identifies the event behind the item, so that this node creates at most one ${noun} per key, across executions and restarts. An item whose key this node has seen before is not sent: it is output with duplicate set to true once the ${noun} exists, or with pending set to true while an earlier attempt's outcome is not known yet. This node remembers its 10,000 most recent keys.`,
+		},
+		{
+			displayName: 'Deduplication: Action',
+			name: 'deduplicationAction',
+			type: 'options',
+			options: [
+				{
+					name: 'Create Once per Key',
+					value: 'createOnce',
+					description: 'Send the item unless this node has seen its Deduplication Key before',
+				},
+				{
+					name: 'Forget All Keys of This Node',
+					value: 'forgetAll',
+					description: 'Send nothing; clear every key this node remembers',
+				},
+				{
+					name: 'Forget This Key',
+					value: 'forgetKey',
+					description:
+						`Send nothing; forget the item’s Deduplication Key, so its next delivery creates a ${noun} again`,
+				},
+			],
+			default: 'createOnce',
+			description:
+				`Forget keys after deleting a ${noun} in Ocoya, or after a failure that created nothing. Keys belong to this node: only this node can forget them.`,
+		},
+	];
 }
 
 /** Campaign › Create's options, as 0.2.0 defined them. */
