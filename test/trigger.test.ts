@@ -9,7 +9,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { PollHarness, type PollOutcome } from '../dev/harness/poll';
 import type { PostOrder } from '../dev/ocoya-stand-in/posts';
 import { OcoyaTrigger } from '../nodes/OcoyaTrigger/OcoyaTrigger.node';
-import { credentialsFor, currentCredentialId, ocoyaCredential, useStandIn } from './support/ocoya';
+import { startStandIn } from '../dev/ocoya-stand-in';
+import { createParameters, credentialsFor, currentCredentialId, items, ocoyaCredential, runCreate, useStandIn } from './support/ocoya';
 
 const SECOND_KEY = 'second-key-for-the-trigger';
 /** Keys of their own for the rate-limit tests: a 429 blocks its key's gate for the rest of the run. */
@@ -383,6 +384,43 @@ describe('cost and overlap', () => {
 		expect((await h.tick()).items).toBeNull();
 		expect(ids(h.outcomes)).toEqual([draft]);
 	});
+
+	it('beside a burst of creates on the same key, polls and creates share one gate: no 429, every create sent once', async () => {
+		const limited = await startStandIn({ posts: { count: 30, statuses: ['DRAFT'] }, rateLimit: { limit: 10, windowMs: 2000, resetFormat: 'epoch-ms' } });
+		try {
+			const h = new PollHarness({
+				nodeType: trigger,
+				credentialTypes: [ocoyaCredential],
+				credentials: credentialsFor(limited) as PollHarnessCredentials,
+				credentialId: currentCredentialId(),
+				parameters: parameters(),
+				workflowId: `trigger-wf-${++workflowSerial}`,
+			});
+			await h.activate();
+			const [draft] = limited.addPosts(1, { status: 'DRAFT' });
+			const started = Date.now();
+			const creates = runCreate(limited, createParameters(), { inputItems: items(...Array.from({ length: 20 }, () => ({}))) });
+			const ticks: PollOutcome[] = [];
+			for (let i = 0; i < 3; i++) {
+				await new Promise((resolve) => setTimeout(resolve, 400));
+				ticks.push(await h.tick());
+			}
+			const created = await creates;
+			const elapsedMs = Date.now() - started;
+			expect(created.error).toBeUndefined();
+			expect(limited.campaignsCreated).toBe(20);
+			expect(ticks.map((tick) => tick.error)).toEqual([undefined, undefined, undefined]);
+			expect(ids(ticks)).toEqual([draft.id]);
+			expect(limited.requests.filter((request) => request.status === 429)).toHaveLength(0);
+			// 20 creates + 3 polls in 2 s windows of 10, after the activation poll's request.
+			const minimumMs = Math.floor((23 + 1 - 1) / 10) * 2000;
+			expect(elapsedMs).toBeGreaterThanOrEqual(minimumMs * 0.9);
+			expect(elapsedMs).toBeLessThan(minimumMs * 1.5 + 2000);
+			process.stderr.write(`[trigger] 20 creates + 3 polls on one key (10 per 2 s): ${elapsedMs} ms, minimum ${minimumMs} ms, 0 × 429\n`);
+		} finally {
+			await limited.close();
+		}
+	}, 30_000);
 
 	it('polls of two different nodes do not block each other', async () => {
 		seed(5);
