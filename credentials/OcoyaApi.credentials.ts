@@ -51,7 +51,7 @@ export class OcoyaApi implements ICredentialType {
 			// so the same rule is here: such a Base URL becomes an invalid URL that names the problem, and
 			// the request fails before a connection is made, without sending the key.
 			baseURL:
-				'={{ /^\\s*(https:\\/\\/|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/|\\s*$))/i.test($credentials.baseUrl) ? $credentials.baseUrl.trim().replace(/\\/+$/, "") : "base-url-must-use-https-not-plain-http://refused" }}',
+				'={{ /^\\s*(https:\\/\\/|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/|\\s*$))/i.test(($credentials.baseUrl || "https://app.ocoya.com/api/_public/v1")) ? ($credentials.baseUrl || "https://app.ocoya.com/api/_public/v1").trim().replace(/\\/+$/, "") : "base-url-must-use-https-not-plain-http://refused" }}',
 			url: '/me',
 			method: 'GET',
 		},
