@@ -1335,4 +1335,23 @@ describe('post mutation API and the status mover', () => {
 		expect(standIn.posts()[0].posts[0].caption).toBe('maybe');
 		expect(standIn.requestsFor('createPost')[0]).toMatchObject({ status: null, validationErrors: [] });
 	});
+
+	it('beforeReply: a post added between two pages of one walk shifts newest-first pages (the trigger’s hazard)', async () => {
+		standIn.seedPosts({ count: 100, statuses: ['DRAFT'] });
+		const remove = standIn.beforeReply((request) => {
+			if (request.operationId === 'listPosts' && request.query.page === '1') standIn.addPosts(1, { status: 'DRAFT' });
+		});
+		const walk = await walkPosts(standIn, 50, { statuses: 'DRAFT' });
+		// Page 1 was read after pg_standin_0101 arrived on top: pg_standin_0051 is seen twice, 0101 never,
+		// and a third page (pg_standin_0001) is needed.
+		expect([walk.ids.length, new Set(walk.ids).size, walk.ids.includes('pg_standin_0101'), walk.pages]).toEqual([101, 100, false, 3]);
+		expect(walk.ids.filter((id) => id === 'pg_standin_0051')).toHaveLength(2);
+		remove();
+		await listPosts(standIn, { page: '1' });
+		expect(standIn.posts()).toHaveLength(101);
+		standIn.beforeReply(() => standIn.addPosts(1));
+		standIn.reset();
+		await listPosts(standIn, { page: '1' });
+		expect(standIn.posts()).toHaveLength(120);
+	});
 });

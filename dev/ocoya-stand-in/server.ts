@@ -179,6 +179,12 @@ export interface StandIn {
 	requestsFor(operationId: string): RecordedRequest[];
 	/** Queues a scripted behaviour; see {@link Fault}. */
 	failNext(fault: Fault): void;
+	/**
+	 * Calls `hook` for every API request once its body is read, just before the reply is worked out
+	 * (after any delay; not for resets before the reply), e.g. to add or move posts between two pages
+	 * of one walk. Returns a function that removes it; `reset()` removes all.
+	 */
+	beforeReply(hook: (request: RecordedRequest) => void): () => void;
 	setListShape(shape: ListShape): void;
 	/** Changes any of the contract readings until `reset()`. */
 	setReadings(readings: Partial<ContractReadings>): void;
@@ -382,6 +388,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 	const createdCampaigns: CreatedCampaign[] = [];
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
+	const hooks = new Set<(request: RecordedRequest) => void>();
 	const initialReadings = (): ContractReadings => {
 		const readings = { ...DEFAULT_READINGS };
 		for (const key of Object.keys(DEFAULT_READINGS) as Array<keyof ContractReadings>) {
@@ -708,6 +715,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 			return;
 		}
 
+		for (const hook of [...hooks]) hook(record);
 		const reply = fault && scriptsReply(fault) ? scriptedReply(fault) : ownReply(req, record, checked);
 		if (fault?.reset === 'after-handling') {
 			req.socket.destroy();
@@ -792,6 +800,12 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 			return requests.filter((r) => r.operationId === operationId);
 		},
 		failNext: (fault) => faults.add(fault),
+		beforeReply: (hook) => {
+			// Wrapped so the same function added twice runs twice and each removal removes one.
+			const entry = (request: RecordedRequest): void => hook(request);
+			hooks.add(entry);
+			return () => hooks.delete(entry);
+		},
 		setListShape: (shape) => {
 			readings = { ...readings, listShape: shape };
 		},
@@ -821,6 +835,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 			requests.length = 0;
 			createdCampaigns.length = 0;
 			faults.clear();
+			hooks.clear();
 			limiter?.clear();
 			lists = { ...DEFAULT_LISTS, ...structuredClone(options.seed ?? {}) };
 			readings = initialReadings();
