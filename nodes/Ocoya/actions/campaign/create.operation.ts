@@ -10,22 +10,33 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { OcoyaClient } from '../../transport';
 import { createOncePerKey, DEDUPLICATION_OPTIONS, forgetKeys, readDeduplication } from '../deduplication';
 import {
-	assertHttpUrls,
-	invalid,
+	brandIdField,
+	createTimeoutDescription,
+	FIELD_REFS,
+	hashtagLibraryIdField,
+	MAX_REFERENCES,
+	OCOYA_DEFAULT,
+	POST_LENGTHS,
+	postLengthField,
+	readRequestOptions,
+	readWorkspaceId,
+	referenceFields,
+	requestOptionFields,
+	socialProfileIdsField,
+	toneField,
+	TONES,
+	workspaceIdField,
+} from '../fields';
+import {
+	readBoolean,
 	readChoice,
-	readInteger,
 	readList,
+	readOptionalId,
 	readOptionalInteger,
 	readText,
+	readUrlList,
 	type FieldRef,
 } from '../../validation';
-
-/** The empty choice leaves a field out of the request, so Ocoya's own default applies. */
-const OCOYA_DEFAULT: INodePropertyOptions = {
-	name: 'Default (Let Ocoya Decide)',
-	value: '',
-	description: 'Do not send this field',
-};
 
 export const GOALS: INodePropertyOptions[] = [
 	OCOYA_DEFAULT,
@@ -49,35 +60,12 @@ export const AUDIENCES: INodePropertyOptions[] = [
 	{ name: 'Marketing Teams', value: 'marketing_teams', description: 'Marketers and their teams' },
 ];
 
-export const POST_LENGTHS: INodePropertyOptions[] = [
-	OCOYA_DEFAULT,
-	{ name: 'Extra Long', value: 'extra_long', description: 'Long-form captions for storytelling posts' },
-	{ name: 'Long', value: 'long', description: 'Several short paragraphs' },
-	{ name: 'Medium', value: 'medium', description: 'A short paragraph' },
-	{ name: 'Short', value: 'short', description: 'One or two sentences' },
-];
-
-export const TONES: INodePropertyOptions[] = [
-	OCOYA_DEFAULT,
-	{ name: 'Bold', value: 'bold', description: 'Confident and punchy' },
-	{ name: 'Educational', value: 'educational', description: 'Clear and explanatory' },
-	{ name: 'Founder-Led', value: 'founder_led', description: 'First person, in the voice of the founder' },
-	{ name: 'Friendly', value: 'friendly', description: 'Warm and conversational' },
-	{ name: 'Professional', value: 'professional', description: 'Polished and businesslike' },
-];
-
 /** Bounds and defaults from the OpenAPI contract (spec/ocoya-create-campaign.openapi.yaml). */
 const DEFAULT_DURATION = 7;
 const DEFAULT_COUNT = 5;
 export const DURATION = { min: 1, max: 30, fallback: DEFAULT_DURATION };
 export const COUNT = { min: 3, max: 30, fallback: DEFAULT_COUNT };
 const PROMPT_MIN_LENGTH = 3;
-const MAX_REFERENCES = 3;
-
-const DEFAULT_TIMEOUT_MS = 30_000;
-/** Node's timers misread anything past 2^31 ms as 1 ms; ten minutes is far more than any reply takes. */
-export const TIMEOUT_MS = { min: 1000, max: 600_000, fallback: DEFAULT_TIMEOUT_MS };
-const DEFAULT_MAX_RATE_LIMIT_WAIT_S = 300;
 
 const field = (name: string, displayName: string): FieldRef => ({ name, displayName });
 const FIELDS = {
@@ -87,42 +75,11 @@ const FIELDS = {
 	duration: field('duration', 'Duration (Days)'),
 	count: field('count', 'Number of Posts'),
 	postLength: field('postLength', 'Post Length'),
-	tone: field('tone', 'Tone'),
-	brandId: field('brandId', 'Brand Kit'),
-	hashtagLibraryId: field('hashtagLibraryId', 'Hashtag Library'),
-	socialProfileIds: field('socialProfileIds', 'Social Profiles'),
 	generateMedia: field('generateMedia', 'Generate Images'),
-	referenceUrls: field('referenceUrls', 'Reference Image URLs'),
-	referenceDesignIds: field('referenceDesignIds', 'Reference Studio Designs'),
-	timeout: field('timeout', 'Timeout (Ms)'),
-	rateLimitMaxWait: field('rateLimitMaxWait', 'Rate Limit: Max Wait (Seconds)'),
 };
 
-const WORKSPACE_DEPENDENT = { loadOptionsDependsOn: ['workspaceId.value'] };
-
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Workspace',
-		name: 'workspaceId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The Ocoya workspace the campaign is created in',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchWorkspaces', searchable: true },
-			},
-			{
-				displayName: 'ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'cmayvq3hk00017apshay5qezu',
-			},
-		],
-	},
+	workspaceIdField({ description: 'The Ocoya workspace the campaign is created in' }),
 	{
 		displayName: FIELDS.prompt.displayName,
 		name: FIELDS.prompt.name,
@@ -150,22 +107,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'Who the posts are written for',
 	},
-	{
-		displayName: FIELDS.tone.displayName,
-		name: FIELDS.tone.name,
-		type: 'options',
-		options: TONES,
-		default: '',
-		description: 'The voice of the captions',
-	},
-	{
-		displayName: FIELDS.postLength.displayName,
-		name: FIELDS.postLength.name,
-		type: 'options',
-		options: POST_LENGTHS,
-		default: '',
-		description: 'Target caption length of each post',
-	},
+	toneField({ description: 'The voice of the captions' }),
+	postLengthField({ description: 'Target caption length of each post' }),
 	{
 		displayName: FIELDS.count.displayName,
 		name: FIELDS.count.name,
@@ -182,33 +125,15 @@ const properties: INodeProperties[] = [
 		default: DEFAULT_DURATION,
 		description: 'How many days the campaign runs, from 1 to 30',
 	},
-	{
-		displayName: 'Brand Kit Name or ID',
-		name: FIELDS.brandId.name,
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getBrandKits', ...WORKSPACE_DEPENDENT },
-		default: '',
+	brandIdField({
 		description:
 			'Brand kit that gives the posts brand context; with generated images, its logos and icons are protected reference assets. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
-	{
-		displayName: 'Hashtag Library Name or ID',
-		name: FIELDS.hashtagLibraryId.name,
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getHashtagLibraries', ...WORKSPACE_DEPENDENT },
-		default: '',
-		description:
-			'Hashtag library the posts draw hashtags from. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
-	{
-		displayName: 'Social Profile Names or IDs',
-		name: FIELDS.socialProfileIds.name,
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getSocialProfiles', ...WORKSPACE_DEPENDENT },
-		default: [],
+	}),
+	hashtagLibraryIdField(),
+	socialProfileIdsField({
 		description:
 			'Connected social profiles attached to the generated posts when they are saved. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	}),
 	{
 		displayName: FIELDS.generateMedia.displayName,
 		name: FIELDS.generateMedia.name,
@@ -216,53 +141,14 @@ const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to generate one image for each post',
 	},
-	{
-		displayName: FIELDS.referenceUrls.displayName,
-		name: FIELDS.referenceUrls.name,
-		type: 'string',
-		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Image URL' },
-		default: [],
-		placeholder: 'https://example.com/reference.png',
-		description: 'Up to 3 image URLs used as visual references for the generated images',
-		displayOptions: { show: { generateMedia: [true] } },
-	},
-	{
-		displayName: 'Reference Studio Design Names or IDs',
-		name: FIELDS.referenceDesignIds.name,
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getStudioTemplates', ...WORKSPACE_DEPENDENT },
-		default: [],
-		description:
-			'Up to 3 Ocoya Studio designs used as visual references for the generated images. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: { show: { generateMedia: [true] } },
-	},
+	...referenceFields({ displayOptions: { show: { generateMedia: [true] } } }),
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			...DEDUPLICATION_OPTIONS,
-			{
-				displayName: FIELDS.rateLimitMaxWait.displayName,
-				name: FIELDS.rateLimitMaxWait.name,
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: DEFAULT_MAX_RATE_LIMIT_WAIT_S,
-				description:
-					'Longest time to wait for Ocoya’s rate limit (60 requests a minute per API key) to clear before an item fails. Waiting is safe: a rate-limited request was not processed.',
-			},
-			{
-				displayName: FIELDS.timeout.displayName,
-				name: FIELDS.timeout.name,
-				type: 'number',
-				typeOptions: { minValue: TIMEOUT_MS.min, maxValue: TIMEOUT_MS.max },
-				default: DEFAULT_TIMEOUT_MS,
-				description:
-					'How long to wait for Ocoya’s reply, from 1,000 to 600,000 ms. A create request that times out is not retried, because the campaign may already exist.',
-			},
-		],
+		options: [...DEDUPLICATION_OPTIONS, ...requestOptionFields(createTimeoutDescription('campaign'))],
 	},
 ];
 
@@ -270,15 +156,6 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['campaign'], operation: ['create'] } },
 	properties,
 );
-
-function readOption(
-	context: IExecuteFunctions,
-	ref: FieldRef,
-	itemIndex: number,
-	range: { min: number; max: number; fallback: number },
-): number {
-	return readInteger(context, { ...ref, name: `options.${ref.name}` }, itemIndex, range);
-}
 
 /** The request body for one item, checked against the contract; optional fields left at their default are omitted. */
 function buildCampaignBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -289,7 +166,7 @@ function buildCampaignBody(context: IExecuteFunctions, itemIndex: number): IData
 		[FIELDS.goal, GOALS],
 		[FIELDS.audience, AUDIENCES],
 		[FIELDS.postLength, POST_LENGTHS],
-		[FIELDS.tone, TONES],
+		[FIELD_REFS.tone, TONES],
 	];
 	for (const [ref, options] of choices) {
 		const value = readChoice(context, ref, itemIndex, options);
@@ -302,27 +179,19 @@ function buildCampaignBody(context: IExecuteFunctions, itemIndex: number): IData
 	const count = readOptionalInteger(context, FIELDS.count, itemIndex, COUNT);
 	if (count !== undefined && count !== COUNT.fallback) body.count = count;
 
-	for (const ref of [FIELDS.brandId, FIELDS.hashtagLibraryId]) {
-		const [id, ...extra] = readList(context, ref, itemIndex);
-		if (extra.length > 0) {
-			throw invalid(context, ref, [id, ...extra], 'must be a single ID', itemIndex);
-		}
+	for (const ref of [FIELD_REFS.brandId, FIELD_REFS.hashtagLibraryId]) {
+		const id = readOptionalId(context, ref, itemIndex);
 		if (id !== undefined) body[ref.name] = id;
 	}
 
-	const socialProfileIds = readList(context, FIELDS.socialProfileIds, itemIndex);
+	const socialProfileIds = readList(context, FIELD_REFS.socialProfileIds, itemIndex);
 	if (socialProfileIds.length > 0) body.socialProfileIds = socialProfileIds;
 
-	const generateMedia = context.getNodeParameter(FIELDS.generateMedia.name, itemIndex, false) as unknown;
-	if (typeof generateMedia !== 'boolean') {
-		throw invalid(context, FIELDS.generateMedia, generateMedia, 'must be true or false', itemIndex);
-	}
-	if (generateMedia) {
+	if (readBoolean(context, FIELDS.generateMedia, itemIndex)) {
 		body.generateMedia = true;
-		const referenceUrls = readList(context, FIELDS.referenceUrls, itemIndex, MAX_REFERENCES);
-		assertHttpUrls(context, FIELDS.referenceUrls, referenceUrls, itemIndex);
+		const referenceUrls = readUrlList(context, FIELD_REFS.referenceUrls, itemIndex, MAX_REFERENCES);
 		if (referenceUrls.length > 0) body.referenceUrls = referenceUrls;
-		const referenceDesignIds = readList(context, FIELDS.referenceDesignIds, itemIndex, MAX_REFERENCES);
+		const referenceDesignIds = readList(context, FIELD_REFS.referenceDesignIds, itemIndex, MAX_REFERENCES);
 		if (referenceDesignIds.length > 0) body.referenceDesignIds = referenceDesignIds;
 	}
 	return body;
@@ -337,19 +206,9 @@ export async function execute(
 	if (deduplication !== undefined && deduplication.action !== 'createOnce') {
 		return [await forgetKeys(this, deduplication, itemIndex)];
 	}
-	const workspaceId = String(
-		this.getNodeParameter('workspaceId', itemIndex, '', { extractValue: true }) ?? '',
-	).trim();
-	if (workspaceId === '') {
-		throw invalid(this, { name: 'workspaceId', displayName: 'Workspace' }, workspaceId, 'must not be empty', itemIndex);
-	}
+	const workspaceId = readWorkspaceId(this, itemIndex);
 	const body = buildCampaignBody(this, itemIndex);
-	const timeoutMs = readOption(this, FIELDS.timeout, itemIndex, TIMEOUT_MS);
-	const maxWaitSeconds = readOption(this, FIELDS.rateLimitMaxWait, itemIndex, {
-		min: 0,
-		max: Number.MAX_SAFE_INTEGER,
-		fallback: DEFAULT_MAX_RATE_LIMIT_WAIT_S,
-	});
+	const { timeoutMs, maxRateLimitWaitMs } = readRequestOptions(this, itemIndex);
 
 	const send = async (): Promise<IDataObject> =>
 		(await client.request({
@@ -360,13 +219,13 @@ export async function execute(
 			itemIndex,
 			createsResource: true,
 			timeoutMs,
-			maxRateLimitWaitMs: maxWaitSeconds * 1000,
+			maxRateLimitWaitMs,
 		})) as IDataObject;
 	if (deduplication?.key !== undefined) {
 		return [
 			await createOncePerKey(this, deduplication.key, itemIndex, send, {
 				noun: 'campaign',
-				maxWaitMs: maxWaitSeconds * 1000,
+				maxWaitMs: maxRateLimitWaitMs,
 			}),
 		];
 	}
