@@ -94,7 +94,7 @@ export const description = updateDisplayOptions(
 export const toolDescription = describeTool(
 	[
 		'Has Ocoya write one social media post from a prompt and saves it as a draft in the workspace (optionally with a generated image); returns what Ocoya answers, usually the postGroupId, which Post › Reschedule takes as postId to schedule it.',
-		'Each call creates a new draft and uses Ocoya AI credits: call once per post, and not again after an error saying the post may have been created.',
+		'Each call creates a new draft: call once per post, and not again after an error saying the post may have been created.',
 		ACTS_ON_REAL_ACCOUNTS,
 	],
 	{
