@@ -10,20 +10,22 @@
  *   `postLengthField`, `scheduledAtField`, `postIdField`, `returnAllField`, `limitField`;
  * - the Options collection entries every request takes: `requestOptionFields` (Rate Limit: Max
  *   Wait, Timeout), read back with `readRequestOptions`;
- * - readers that belong to these fields: `readWorkspaceId`, `readReturnLimit`, `readRequestOptions`;
+ * - readers that belong to these fields: `readWorkspaceId`, `readReturnLimit`, `readRequestOptions`,
+ *   `readBrandContext` (brandId, hashtagLibraryId, socialProfileIds), `readReferences`;
  * - `FIELD_REFS`: the name and display name of each field, for `invalid()` messages.
  *
  * Parameter names are the API field names; values read from them are checked again at run time
  * (an expression can put anything there).
  */
 import type {
+	IDataObject,
 	IDisplayOptions,
 	IExecuteFunctions,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { invalid, readInteger, type FieldRef } from '../validation';
+import { invalid, readInteger, readList, readOptionalId, readUrlList, type FieldRef } from '../validation';
 
 /** What an operation may change on a shared field. */
 export interface FieldOverrides {
@@ -234,6 +236,28 @@ export function referenceFields(overrides?: Pick<FieldOverrides, 'displayOptions
 			overrides,
 		),
 	];
+}
+
+/** The brand kit, hashtag library and social profiles of an AI create: those set, by API field name. */
+export function readBrandContext(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const fields: IDataObject = {};
+	for (const ref of [FIELD_REFS.brandId, FIELD_REFS.hashtagLibraryId]) {
+		const id = readOptionalId(context, ref, itemIndex);
+		if (id !== undefined) fields[ref.name] = id;
+	}
+	const socialProfileIds = readList(context, FIELD_REFS.socialProfileIds, itemIndex);
+	if (socialProfileIds.length > 0) fields.socialProfileIds = socialProfileIds;
+	return fields;
+}
+
+/** The reference images and designs, those set; read only when images are generated. */
+export function readReferences(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const fields: IDataObject = {};
+	const referenceUrls = readUrlList(context, FIELD_REFS.referenceUrls, itemIndex, MAX_REFERENCES);
+	if (referenceUrls.length > 0) fields.referenceUrls = referenceUrls;
+	const referenceDesignIds = readList(context, FIELD_REFS.referenceDesignIds, itemIndex, MAX_REFERENCES);
+	if (referenceDesignIds.length > 0) fields.referenceDesignIds = referenceDesignIds;
+	return fields;
 }
 
 /* ------------------------------------------------------------------------------------ */

@@ -8,18 +8,18 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OcoyaClient } from '../../transport';
-import { createOncePerKey, DEDUPLICATION_OPTIONS, forgetKeys, readDeduplication } from '../deduplication';
+import { executeCreate } from '../create';
+import { DEDUPLICATION_OPTIONS } from '../deduplication';
 import {
 	brandIdField,
 	createTimeoutDescription,
 	FIELD_REFS,
 	hashtagLibraryIdField,
-	MAX_REFERENCES,
 	OCOYA_DEFAULT,
 	POST_LENGTHS,
 	postLengthField,
-	readRequestOptions,
-	readWorkspaceId,
+	readBrandContext,
+	readReferences,
 	referenceFields,
 	requestOptionFields,
 	socialProfileIdsField,
@@ -30,11 +30,8 @@ import {
 import {
 	readBoolean,
 	readChoice,
-	readList,
-	readOptionalId,
 	readOptionalInteger,
 	readText,
-	readUrlList,
 	type FieldRef,
 } from '../../validation';
 
@@ -179,20 +176,10 @@ function buildCampaignBody(context: IExecuteFunctions, itemIndex: number): IData
 	const count = readOptionalInteger(context, FIELDS.count, itemIndex, COUNT);
 	if (count !== undefined && count !== COUNT.fallback) body.count = count;
 
-	for (const ref of [FIELD_REFS.brandId, FIELD_REFS.hashtagLibraryId]) {
-		const id = readOptionalId(context, ref, itemIndex);
-		if (id !== undefined) body[ref.name] = id;
-	}
-
-	const socialProfileIds = readList(context, FIELD_REFS.socialProfileIds, itemIndex);
-	if (socialProfileIds.length > 0) body.socialProfileIds = socialProfileIds;
-
+	Object.assign(body, readBrandContext(context, itemIndex));
 	if (readBoolean(context, FIELDS.generateMedia, itemIndex)) {
 		body.generateMedia = true;
-		const referenceUrls = readUrlList(context, FIELD_REFS.referenceUrls, itemIndex, MAX_REFERENCES);
-		if (referenceUrls.length > 0) body.referenceUrls = referenceUrls;
-		const referenceDesignIds = readList(context, FIELD_REFS.referenceDesignIds, itemIndex, MAX_REFERENCES);
-		if (referenceDesignIds.length > 0) body.referenceDesignIds = referenceDesignIds;
+		Object.assign(body, readReferences(context, itemIndex));
 	}
 	return body;
 }
@@ -202,32 +189,9 @@ export async function execute(
 	client: OcoyaClient,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const deduplication = readDeduplication(this, itemIndex);
-	if (deduplication !== undefined && deduplication.action !== 'createOnce') {
-		return [await forgetKeys(this, deduplication, itemIndex)];
-	}
-	const workspaceId = readWorkspaceId(this, itemIndex);
-	const body = buildCampaignBody(this, itemIndex);
-	const { timeoutMs, maxRateLimitWaitMs } = readRequestOptions(this, itemIndex);
-
-	const send = async (): Promise<IDataObject> =>
-		(await client.request({
-			method: 'POST',
-			path: '/campaigns',
-			qs: { workspaceId },
-			body,
-			itemIndex,
-			createsResource: true,
-			timeoutMs,
-			maxRateLimitWaitMs,
-		})) as IDataObject;
-	if (deduplication?.key !== undefined) {
-		return [
-			await createOncePerKey(this, deduplication.key, itemIndex, send, {
-				noun: 'campaign',
-				maxWaitMs: maxRateLimitWaitMs,
-			}),
-		];
-	}
-	return [{ json: await send(), pairedItem: { item: itemIndex } }];
+	return await executeCreate(this, client, itemIndex, {
+		path: '/campaigns',
+		noun: 'campaign',
+		buildBody: buildCampaignBody,
+	});
 }

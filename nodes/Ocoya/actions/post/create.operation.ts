@@ -3,12 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OcoyaClient } from '../../transport';
 import { invalid, readCaption, readList, readScheduledAt, readUrlList, type FieldRef } from '../../validation';
-import { createOncePerKey, deduplicationOptions, forgetKeys, readDeduplication } from '../deduplication';
+import { executeCreate } from '../create';
+import { deduplicationOptions } from '../deduplication';
 import {
 	createTimeoutDescription,
 	FIELD_REFS,
-	readRequestOptions,
-	readWorkspaceId,
 	requestOptionFields,
 	scheduledAtField,
 	socialProfileIdsField,
@@ -122,33 +121,10 @@ export async function execute(
 	client: OcoyaClient,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const deduplication = readDeduplication(this, itemIndex);
-	if (deduplication !== undefined && deduplication.action !== 'createOnce') {
-		return [await forgetKeys(this, deduplication, itemIndex)];
-	}
-	const workspaceId = readWorkspaceId(this, itemIndex);
-	const body = buildPostBody(this, itemIndex);
-	const { timeoutMs, maxRateLimitWaitMs } = readRequestOptions(this, itemIndex);
-
-	const send = async (): Promise<IDataObject> =>
-		createdReply(
-			await client.request({
-				method: 'POST',
-				path: '/post',
-				qs: { workspaceId },
-				body,
-				itemIndex,
-				createsResource: true,
-				resourceName: 'post',
-				emptyReplyAllowed: true,
-				timeoutMs,
-				maxRateLimitWaitMs,
-			}),
-		);
-	if (deduplication?.key !== undefined) {
-		return [
-			await createOncePerKey(this, deduplication.key, itemIndex, send, { noun: 'post', maxWaitMs: maxRateLimitWaitMs }),
-		];
-	}
-	return [{ json: await send(), pairedItem: { item: itemIndex } }];
+	return await executeCreate(this, client, itemIndex, {
+		path: '/post',
+		noun: 'post',
+		buildBody: buildPostBody,
+		readReply: createdReply,
+	});
 }

@@ -5,23 +5,20 @@ import type { OcoyaClient } from '../../transport';
 import {
 	readBoolean,
 	readChoice,
-	readList,
-	readOptionalId,
 	readText,
-	readUrlList,
 	type FieldRef,
 } from '../../validation';
-import { createOncePerKey, deduplicationOptions, forgetKeys, readDeduplication } from '../deduplication';
+import { executeCreate } from '../create';
+import { deduplicationOptions } from '../deduplication';
 import {
 	brandIdField,
 	createTimeoutDescription,
 	FIELD_REFS,
 	hashtagLibraryIdField,
-	MAX_REFERENCES,
 	POST_LENGTHS,
 	postLengthField,
-	readRequestOptions,
-	readWorkspaceId,
+	readBrandContext,
+	readReferences,
 	referenceFields,
 	requestOptionFields,
 	socialProfileIdsField,
@@ -111,19 +108,11 @@ function buildAiPostBody(context: IExecuteFunctions, itemIndex: number): IDataOb
 	if (tone !== undefined) body.tone = tone;
 	const length = readChoice(context, FIELDS.length, itemIndex, POST_LENGTHS);
 	if (length !== undefined) body.length = length;
-	for (const ref of [FIELD_REFS.brandId, FIELD_REFS.hashtagLibraryId]) {
-		const id = readOptionalId(context, ref, itemIndex);
-		if (id !== undefined) body[ref.name] = id;
-	}
-	const socialProfileIds = readList(context, FIELD_REFS.socialProfileIds, itemIndex);
-	if (socialProfileIds.length > 0) body.socialProfileIds = socialProfileIds;
+	Object.assign(body, readBrandContext(context, itemIndex));
 	if (readBoolean(context, FIELDS.generateImage, itemIndex)) {
 		body.generateImage = true;
 		// References guide the generated image only, so they are read (and sent) only with one.
-		const referenceUrls = readUrlList(context, FIELD_REFS.referenceUrls, itemIndex, MAX_REFERENCES);
-		if (referenceUrls.length > 0) body.referenceUrls = referenceUrls;
-		const referenceDesignIds = readList(context, FIELD_REFS.referenceDesignIds, itemIndex, MAX_REFERENCES);
-		if (referenceDesignIds.length > 0) body.referenceDesignIds = referenceDesignIds;
+		Object.assign(body, readReferences(context, itemIndex));
 	}
 	return body;
 }
@@ -133,33 +122,10 @@ export async function execute(
 	client: OcoyaClient,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const deduplication = readDeduplication(this, itemIndex);
-	if (deduplication !== undefined && deduplication.action !== 'createOnce') {
-		return [await forgetKeys(this, deduplication, itemIndex)];
-	}
-	const workspaceId = readWorkspaceId(this, itemIndex);
-	const body = buildAiPostBody(this, itemIndex);
-	const { timeoutMs, maxRateLimitWaitMs } = readRequestOptions(this, itemIndex);
-
-	const send = async (): Promise<IDataObject> =>
-		createdReply(
-			await client.request({
-				method: 'POST',
-				path: '/post/ai',
-				qs: { workspaceId },
-				body,
-				itemIndex,
-				createsResource: true,
-				resourceName: 'post',
-				emptyReplyAllowed: true,
-				timeoutMs,
-				maxRateLimitWaitMs,
-			}),
-		);
-	if (deduplication?.key !== undefined) {
-		return [
-			await createOncePerKey(this, deduplication.key, itemIndex, send, { noun: 'post', maxWaitMs: maxRateLimitWaitMs }),
-		];
-	}
-	return [{ json: await send(), pairedItem: { item: itemIndex } }];
+	return await executeCreate(this, client, itemIndex, {
+		path: '/post/ai',
+		noun: 'post',
+		buildBody: buildAiPostBody,
+		readReply: createdReply,
+	});
 }

@@ -8,24 +8,16 @@ import {
 	POST_LIST_WORKSPACE_DESCRIPTION,
 	postIdField,
 	readRequestOptions,
-	RETRIED_TIMEOUT_DESCRIPTION,
-	requestOptionFields,
 	workspaceIdField,
 } from '../fields';
+import { readOperationOptions } from '../operation';
 import { ACTS_ON_REAL_ACCOUNTS, describeTool } from '../toolDescription';
 import { objectReply } from './replies';
 
 const properties: INodeProperties[] = [
 	workspaceIdField({ required: false, description: POST_LIST_WORKSPACE_DESCRIPTION }),
 	postIdField({ description: 'The post group to delete: the ID from Post › Get Many or the postGroupId from Post › Create' }),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: requestOptionFields(RETRIED_TIMEOUT_DESCRIPTION),
-	},
+	readOperationOptions(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['post'], operation: ['delete'] } }, properties);

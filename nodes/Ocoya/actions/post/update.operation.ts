@@ -8,11 +8,10 @@ import {
 	POST_LIST_WORKSPACE_DESCRIPTION,
 	postIdField,
 	readRequestOptions,
-	RETRIED_TIMEOUT_DESCRIPTION,
-	requestOptionFields,
 	scheduledAtField,
 	workspaceIdField,
 } from '../fields';
+import { readOperationOptions } from '../operation';
 import { ACTS_ON_REAL_ACCOUNTS, describeTool } from '../toolDescription';
 import { objectReply } from './replies';
 
@@ -24,14 +23,7 @@ const properties: INodeProperties[] = [
 		description:
 			'The new publish time. A date without an offset is read in the workflow’s timezone; an ISO date with an offset (e.g. 2026-01-31T09:30:00+01:00) or an expression like {{ $now.plus(1, "day") }} works too. Sent to Ocoya in UTC, to the second. Must be in the future.',
 	}),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: requestOptionFields(RETRIED_TIMEOUT_DESCRIPTION),
-	},
+	readOperationOptions(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['post'], operation: ['update'] } }, properties);
