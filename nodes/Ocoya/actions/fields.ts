@@ -323,6 +323,10 @@ export function scheduledAtField(overrides?: FieldOverrides): INodeProperties {
 export const POST_LIST_WORKSPACE_DESCRIPTION =
 	'The workspace whose latest posts the Post list shows. Not sent: Ocoya finds a post by its ID, so it may stay empty when the post is given by ID.';
 
+/** What a model is told about `postId` (Reschedule, Delete). */
+export const POST_ID_HINT =
+	'The post group ID: the id from Post › Get Many or the postGroupId from Post › Create (letters, digits, _ and - only)';
+
 /**
  * A post group: picked from the workspace's latest posts (listed with the workspace chosen above)
  * or given by ID: the `id` from Post › Get Many or the `postGroupId` from Post › Create. Read

@@ -5,6 +5,7 @@ import { attemptsOf, type OcoyaClient } from '../../transport';
 import { readPathId } from '../../validation';
 import {
 	FIELD_REFS,
+	POST_ID_HINT,
 	POST_LIST_WORKSPACE_DESCRIPTION,
 	postIdField,
 	readRequestOptions,
@@ -29,7 +30,7 @@ export const toolDescription = describeTool(
 		ACTS_ON_REAL_ACCOUNTS,
 	],
 	{
-		postId: 'The post group ID: the id from Post › Get Many or the postGroupId from Post › Create (letters, digits, _ and - only)',
+		postId: POST_ID_HINT,
 	},
 );
 

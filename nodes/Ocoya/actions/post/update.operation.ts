@@ -5,6 +5,7 @@ import type { OcoyaClient } from '../../transport';
 import { readPathId, readScheduledAt } from '../../validation';
 import {
 	FIELD_REFS,
+	POST_ID_HINT,
 	POST_LIST_WORKSPACE_DESCRIPTION,
 	postIdField,
 	readRequestOptions,
@@ -35,7 +36,7 @@ export const toolDescription = describeTool(
 		ACTS_ON_REAL_ACCOUNTS,
 	],
 	{
-		postId: 'The post group ID: the id from Post › Get Many or the postGroupId from Post › Create (letters, digits, _ and - only)',
+		postId: POST_ID_HINT,
 		scheduledAt: 'The new publish time, an ISO 8601 date and time with an offset such as 2026-01-31T09:30:00Z, in the future',
 	},
 );
