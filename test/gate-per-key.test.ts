@@ -25,9 +25,15 @@ test(`${KEYS} keys × ${PER_KEY} requests at ${LIMIT} per ${WINDOW_MS / 1000} s 
 	for (let i = 0; i < KEYS; i++) {
 		standIns.push(await startStandIn({ apiKey: `agency-client-key-${i}`, rateLimit: { limit: LIMIT, windowMs: WINDOW_MS, resetFormat: 'epoch-ms' } }));
 	}
+	// A real n8n process is warm: one untimed run loads and compiles n8n-core's engine first.
+	const warmUp = await startStandIn();
+	standIns.push(warmUp);
+	expect((await runCreate(warmUp, createParameters(), { credentialId: 'agency-warm-up' })).error).toBeUndefined();
+
 	const started = Date.now();
+	const clients = standIns.filter((standIn) => standIn !== warmUp);
 	const durations = await Promise.all(
-		standIns.map(async (standIn, i) => {
+		clients.map(async (standIn, i) => {
 			const result = await runCreate(
 				standIn,
 				createParameters({ prompt: '={{ "Campaign for client event " + $json.n }}' }),
@@ -41,7 +47,7 @@ test(`${KEYS} keys × ${PER_KEY} requests at ${LIMIT} per ${WINDOW_MS / 1000} s 
 
 	const ratios = durations.map((ms) => Math.round((ms / MINIMUM_MS) * 100) / 100);
 	console.log(`per-key time ÷ minimum (${MINIMUM_MS} ms): ${ratios.join(', ')}; whole run ÷ one key's minimum: ${(whole / MINIMUM_MS).toFixed(2)}`);
-	for (const standIn of standIns) {
+	for (const standIn of clients) {
 		expect(standIn.campaignsCreated).toBe(PER_KEY);
 		expect(standIn.requests.filter((request) => request.status === 429)).toHaveLength(0);
 	}
