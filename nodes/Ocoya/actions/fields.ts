@@ -9,7 +9,10 @@
  *   `hashtagLibraryIdField`, `referenceFields` (referenceUrls + referenceDesignIds), `toneField`,
  *   `postLengthField`, `scheduledAtField`, `postIdField`, `returnAllField`, `limitField`;
  * - the Options collection entries every request takes: `requestOptionFields` (Rate Limit: Max
- *   Wait, Timeout), read back with `readRequestOptions`;
+ *   Wait, Timeout; `createTimeoutDescription(noun)` or `RETRIED_TIMEOUT_DESCRIPTION` for its
+ *   wording), read back with `readRequestOptions`;
+ * - bounds and texts: `TIMEOUT_MS`, `MAX_RATE_LIMIT_WAIT_S`, `DEFAULT_LIMIT`, `MAX_REFERENCES`,
+ *   `POST_LIST_WORKSPACE_DESCRIPTION`, `POST_ID_HINT`;
  * - readers that belong to these fields: `readWorkspaceId`, `readReturnLimit`, `readRequestOptions`,
  *   `readBrandContext` (brandId, hashtagLibraryId, socialProfileIds), `readReferences`;
  * - `FIELD_REFS`: the name and display name of each field, for `invalid()` messages.
