@@ -348,7 +348,7 @@ const attemptsInFlight = new Map<string, Promise<AttemptOutcome>>();
 export interface CreateOnceOptions {
 	/** What is created, for messages: 'campaign' (default), 'post'. */
 	noun?: string;
-	/** Longest a redelivery waits for an attempt of the same key in flight in this process. */
+	/** Longest a redelivery waits for an attempt of the same key in flight in this n8n instance. */
 	maxWaitMs?: number;
 }
 
