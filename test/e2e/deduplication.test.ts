@@ -58,11 +58,14 @@ interface FollowUp {
 	leadEmail: string;
 	followUp: string;
 	duplicate: boolean;
+	pending: boolean;
 }
 
+/** The lead example's reply: 200, or 503 for a pending item so that the sender delivers it again. */
 function followUp(reply: WebhookReply): FollowUp {
-	expect(reply.status).toBe(200);
-	return reply.body as FollowUp;
+	const body = reply.body as FollowUp;
+	expect(reply.status).toBe(body.pending ? 503 : 200);
+	return body;
 }
 
 /** One n8n (regular, or queue-mode main) with the lead workflow published, and its stand-in. */
@@ -213,8 +216,11 @@ const regularMode = requirementsMet(__filename, n8nRequirement());
 		expect(runData).toContain('run this node with Deduplication: Action set to \\"Forget This Key\\" for this key');
 
 		// No campaign exists: the redelivery is told the outcome is pending, never that it was handled.
-		const second = followUp(await deliver(target, lead('ambiguous')));
+		const secondReply = await deliver(target, lead('ambiguous'));
+		expect(secondReply.status).toBe(503);
+		const second = followUp(secondReply);
 		expect(second.duplicate).toBe(false);
+		expect(second.pending).toBe(true);
 		expect(second.followUp).toMatch(/^Not sent, and not handled yet: .*earlier attempt ended with an unknown outcome/);
 		expect(standIn.campaignRequests()).toHaveLength(1);
 		expect(standIn.campaignsCreated).toBe(0);
