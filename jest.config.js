@@ -13,8 +13,14 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
  * 2.x's UI) and the platform suite (it reads n8n-app/'s lockfile, the 2.x app's, and starts no n8n).
  */
 const N8N_LINES = [
-	{ project: 'e2e', n8nVersion: '2.41.1', skip: [] },
-	{ project: 'e2e-n8n1', n8nVersion: '1.123.81', skip: ['<rootDir>/test/e2e/editor.test.ts', '<rootDir>/test/e2e/n8n-app-platforms.test.ts'] },
+	{ project: 'e2e', n8nVersion: '2.41.1', globalSetup: '<rootDir>/test/e2e/global-setup.ts', skip: [] },
+	{
+		project: 'e2e-n8n1',
+		n8nVersion: '1.123.81',
+		// A path of its own: jest runs one global set-up per distinct path (see that file).
+		globalSetup: '<rootDir>/test/e2e/global-setup-n8n1.ts',
+		skip: ['<rootDir>/test/e2e/editor.test.ts', '<rootDir>/test/e2e/n8n-app-platforms.test.ts'],
+	},
 ];
 
 /** @type {import('jest').Config} */
@@ -29,7 +35,7 @@ module.exports = {
 			testMatch: ['<rootDir>/test/**/*.test.ts'],
 			testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 		},
-		...N8N_LINES.map(({ project, n8nVersion, skip }) => ({
+		...N8N_LINES.map(({ project, n8nVersion, globalSetup, skip }) => ({
 			displayName: project,
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
@@ -37,7 +43,7 @@ module.exports = {
 			testPathIgnorePatterns: ['/node_modules/', ...skip],
 			// Read by test/e2e/global-setup.ts (which app to install) and test/e2e/n8n-line.ts (N8N_VERSION).
 			globals: { OCOYA_E2E_N8N_VERSION: n8nVersion },
-			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+			globalSetup,
 			setupFiles: ['<rootDir>/test/e2e/n8n-line.ts'],
 		})),
 	],
