@@ -559,6 +559,8 @@ export interface N8nCliOptions extends Omit<N8nEnvOptions, 'port'> {
 
 export interface N8nCliResult {
 	code: number | null;
+	/** The signal that ended the process, when one did (code is then null). */
+	signal: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 	durationMs: number;
@@ -582,14 +584,14 @@ export async function n8nCli(args: string[], options: N8nCliOptions): Promise<N8
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs ?? 120_000);
-	const code = await new Promise<number | null>((resolve, reject) => {
+	const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
 		child.once('error', reject);
-		child.once('close', (exitCode) => resolve(exitCode));
+		child.once('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
 	}).finally(() => {
 		clearTimeout(timer);
 		release();
 	});
-	return { code, stdout, stderr, durationMs: Date.now() - started };
+	return { code, signal, stdout, stderr, durationMs: Date.now() - started };
 }
 
 /** Minimal shape of the run that `n8n execute --rawOutput` prints. */

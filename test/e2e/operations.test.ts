@@ -251,7 +251,15 @@ async function served(path: string, query: Record<string, string | string[]> = {
 async function execute(workflow: Workflow, outputNode = OCOYA): Promise<Execution> {
 	standIn.reset();
 	const elapsed = timer();
-	const result = await folder.cli(['execute', `--id=${workflow.id}`, '--rawOutput'], { allowFailure: true });
+	let result = await folder.cli(['execute', `--id=${workflow.id}`, '--rawOutput'], { allowFailure: true });
+	if (result.signal !== null) {
+		// Seen twice on n8n 2.41.1 under load: `n8n execute` printed a successful run, then its
+		// process ended by a signal (exit code null) while shutting down. That says nothing about
+		// the node, so the workflow runs once more from a fresh stand-in; a second signal fails.
+		log(`${workflow.name}: n8n execute ended by ${result.signal} after ${elapsed()}; running it once more`);
+		standIn.reset();
+		result = await folder.cli(['execute', `--id=${workflow.id}`, '--rawOutput'], { allowFailure: true });
+	}
 	log(`${workflow.name}: n8n execute took ${elapsed()}`);
 	const run = parseRawOutput(result.stdout);
 	if (result.code !== 0 || run.status !== 'success') {
