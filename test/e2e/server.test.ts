@@ -156,6 +156,7 @@ suite('n8n start with the examples', () => {
 				leadEmail: lead.email,
 				followUp: `Check Ocoya campaign ${created.campaignId}`,
 				duplicate: false,
+				pending: false,
 			},
 		});
 
